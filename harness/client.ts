@@ -1,0 +1,423 @@
+// One connection to a server: the port of tests/support/redis.tcl.
+//
+// Replies are consumed strictly in the order reads are requested: `call`
+// requests its read when invoked, `read` when invoked, so mixed use follows
+// the byte stream like the Tcl client does. No auto-reconnect, no offline queue.
+
+import net from 'node:net';
+import { encodeCommand, ProtocolError, ReplyError, RespParser, RespMap } from './resp.ts';
+import type { Arg, ParsedReply, Reply } from './resp.ts';
+
+export interface ClientOptions {
+  host?: string;
+  port?: number;
+  /** Unix socket path; host and port are then only labels. */
+  path?: string;
+  buffers?: boolean;
+  resp3Types?: boolean;
+  tclBool?: boolean;
+  /** Reject a read that waits longer than this; none by default. */
+  readTimeoutMs?: number;
+  /** Default 10 s. */
+  connectTimeoutMs?: number;
+  /** Sent as CLIENT SETNAME on every (re)connect. */
+  name?: string;
+}
+
+/** Tcl's wording when a reply cannot be read because the link is gone; suites match it. */
+export const IO_ERROR = 'I/O error reading reply';
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+// close() waits this long for buffered writes before destroying the socket.
+const CLOSE_FLUSH_MS = 1000;
+
+type Waiter = {
+  resolve: (value: any) => void;
+  reject: (err: Error) => void;
+  timer?: NodeJS.Timeout;
+} & (
+  | { kind: 'reply'; command: string | null; abandoned: boolean }
+  | { kind: 'line' }
+  | { kind: 'bytes'; count: number }
+);
+
+type State = 'open' | 'lost' | 'closed';
+
+/** A command for messages: its first words, shortened. */
+function describe(args: Arg[]): string {
+  let text = args.map((arg) => (Buffer.isBuffer(arg) ? `<${arg.length} bytes>` : String(arg))).join(' ');
+  if (text.length > 80) text = `${text.slice(0, 77)}...`;
+  return text;
+}
+
+/** The first ReplyError inside an aggregate, depth first (the Tcl client raises it). */
+function findNestedError(value: Reply): ReplyError | undefined {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = item instanceof ReplyError ? item : findNestedError(item);
+      if (found) return found;
+    }
+  } else if (value instanceof RespMap) {
+    for (const [key, item] of value) {
+      const found = key instanceof ReplyError ? key : item instanceof ReplyError ? item : findNestedError(key) ?? findNestedError(item);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function connectError(err: NodeJS.ErrnoException, where: string): Error {
+  // Tcl says "couldn't open socket: connection refused"; suites match the tail.
+  const reasons: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ENOENT: 'no such file or directory',
+    ETIMEDOUT: 'connection timed out',
+    EHOSTUNREACH: 'host is unreachable',
+    EACCES: 'permission denied',
+  };
+  const reason = (err.code && reasons[err.code]) ?? err.message;
+  const wrapped = new Error(`couldn't open socket: ${reason} (${where}: ${err.message})`, { cause: err });
+  (wrapped as NodeJS.ErrnoException).code = err.code;
+  return wrapped;
+}
+
+export class Client {
+  readonly host: string;
+  readonly port: number;
+  readonly path: string | undefined;
+  /** Attributes (`|`) that came with the reply read last; null when it had none. */
+  lastAttributes: RespMap | null = null;
+
+  private readonly options: ClientOptions;
+  private sock!: net.Socket;
+  private parser!: RespParser;
+  private waiters: Waiter[] = [];
+  private state: State = 'open';
+  private lostCause: Error | undefined;
+  private closedWhy = '';
+  private closing: Promise<void> | null = null;
+  private raw = false;
+  private readTimeoutMs: number | undefined;
+  private selectedDb: number | undefined;
+  private lastSent: string | null = null;
+
+  private constructor(options: ClientOptions) {
+    this.options = options;
+    this.host = options.host ?? '127.0.0.1';
+    this.port = options.port ?? 6379;
+    this.path = options.path;
+    this.readTimeoutMs = options.readTimeoutMs;
+  }
+
+  static async connect(options: ClientOptions = {}): Promise<Client> {
+    const client = new Client(options);
+    await client.open();
+    return client;
+  }
+
+  get isConnected(): boolean {
+    return this.state === 'open' && !this.sock.destroyed;
+  }
+
+  /** The current socket, for tests that need to poke at it. */
+  get socket(): net.Socket {
+    return this.sock;
+  }
+
+  get readingRaw(): boolean {
+    return this.raw;
+  }
+
+  /** Sends a command and resolves with its reply; error replies reject with ReplyError. */
+  call(...args: Arg[]): Promise<Reply> {
+    const command = describe(args);
+    try {
+      this.write(encodeCommand(args), command);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (this.raw) return this.enqueue({ kind: 'line' });
+    return this.enqueue({ kind: 'reply', command, abandoned: false });
+  }
+
+  /** Deferred use (Tcl redis_deferring_client): writes now, the reply comes from read(). */
+  send(...args: Arg[]): void {
+    this.write(encodeCommand(args), describe(args));
+  }
+
+  /** The next reply in the stream (a protocol line in raw mode); error replies reject. */
+  read(): Promise<Reply> {
+    if (this.raw) return this.enqueue({ kind: 'line' });
+    return this.enqueue({ kind: 'reply', command: null, abandoned: false });
+  }
+
+  /** Tcl `readraw`: while on, read() and call() return protocol lines without CRLF. */
+  readRaw(on: boolean): void {
+    this.raw = on;
+  }
+
+  writeRaw(data: string | Buffer): void {
+    this.write(typeof data === 'string' ? Buffer.from(data) : data, null);
+  }
+
+  /** The next protocol line without its CRLF, whatever the mode. */
+  readLine(): Promise<string> {
+    return this.enqueue({ kind: 'line' });
+  }
+
+  /** Exactly `count` raw bytes. */
+  readBytes(count: number): Promise<Buffer> {
+    if (!Number.isSafeInteger(count) || count < 0) return Promise.reject(new RangeError(`bad byte count ${count}`));
+    return this.enqueue({ kind: 'bytes', count });
+  }
+
+  /** Applies to reads requested from now on; undefined or 0 means no timeout. */
+  setReadTimeout(ms: number | undefined): void {
+    this.readTimeoutMs = ms;
+  }
+
+  /** SELECT, remembered so that reconnect() selects the same db again. */
+  async select(db: number): Promise<Reply> {
+    const reply = await this.call('select', db);
+    this.selectedDb = db;
+    return reply;
+  }
+
+  /** Drops the current link (pending reads reject) and opens a new one. */
+  async reconnect(): Promise<void> {
+    this.markClosed('reconnect() dropped the previous connection');
+    this.sock.destroy();
+    this.closing = null;
+    try {
+      await this.open();
+    } catch (err) {
+      this.closedWhy = `reconnect failed: ${(err as Error).message}`;
+      throw err;
+    }
+    if (this.selectedDb !== undefined) await this.callReply('select', this.selectedDb);
+  }
+
+  /** Closes after flushing writes; pending reads reject. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.closeNow();
+    return this.closing;
+  }
+
+  private async closeNow(): Promise<void> {
+    this.markClosed('close() was called');
+    const sock = this.sock;
+    if (sock.destroyed) return;
+    await new Promise<void>((resolve) => {
+      // A paused (SIGSTOP) server never answers our FIN, so don't wait for it.
+      const timer = setTimeout(() => sock.destroy(), CLOSE_FLUSH_MS);
+      sock.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      sock.end(() => sock.destroy());
+    });
+  }
+
+  /** Closes at once, discarding unsent data; pending reads reject. */
+  destroy(): void {
+    this.markClosed('destroy() was called');
+    this.sock.destroy();
+  }
+
+  private markClosed(why: string): void {
+    if (this.state !== 'closed') {
+      this.state = 'closed';
+      this.closedWhy = why;
+    }
+    this.failAll(this.closedError());
+  }
+
+  private async open(): Promise<void> {
+    const where = this.path ?? `${this.host}:${this.port}`;
+    const sock = await new Promise<net.Socket>((resolve, reject) => {
+      const sock = this.path ? net.createConnection({ path: this.path }) : net.createConnection({ host: this.host, port: this.port });
+      const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+      const timer = setTimeout(() => {
+        sock.destroy();
+        const err: NodeJS.ErrnoException = new Error(`connect to ${where} took more than ${timeoutMs} ms`);
+        err.code = 'ETIMEDOUT';
+        reject(connectError(err, where));
+      }, timeoutMs);
+      sock.once('connect', () => {
+        clearTimeout(timer);
+        sock.removeAllListeners('error');
+        resolve(sock);
+      });
+      sock.once('error', (err) => {
+        clearTimeout(timer);
+        sock.destroy();
+        reject(connectError(err, where));
+      });
+    });
+    if (!this.path) sock.setNoDelay(true);
+    this.sock = sock;
+    this.parser = new RespParser({
+      buffers: this.options.buffers,
+      resp3Types: this.options.resp3Types,
+      tclBool: this.options.tclBool,
+    });
+    this.state = 'open';
+    this.lostCause = undefined;
+    this.closedWhy = '';
+    this.lastAttributes = null;
+    sock.on('data', (chunk: Buffer) => {
+      if (sock !== this.sock) return;
+      this.parser.push(chunk);
+      this.drain();
+    });
+    sock.on('error', (err) => {
+      if (sock === this.sock) this.lose(err);
+    });
+    const onEnd = () => {
+      if (sock === this.sock) this.lose(new Error(`connection to ${where} closed by the server`));
+    };
+    sock.on('end', onEnd);
+    sock.on('close', onEnd);
+    if (this.options.name !== undefined) await this.callReply('client', 'setname', this.options.name);
+  }
+
+  /** A command whose reply is parsed even in raw mode (used for setup commands). */
+  private callReply(...args: Arg[]): Promise<Reply> {
+    const command = describe(args);
+    this.write(encodeCommand(args), command);
+    return this.enqueue({ kind: 'reply', command, abandoned: false });
+  }
+
+  private write(data: Buffer, command: string | null): void {
+    if (this.state === 'closed') throw this.closedError();
+    if (command !== null) this.lastSent = command;
+    // Once the server has gone, writes are dropped as the kernel would; the
+    // read that follows still gets any reply already received, then IO_ERROR.
+    if (this.state === 'lost') return;
+    this.sock.write(data);
+  }
+
+  private enqueue<T>(spec: { kind: 'reply'; command: string | null; abandoned: boolean } | { kind: 'line' } | { kind: 'bytes'; count: number }): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const waiter = { ...spec, resolve, reject } as Waiter;
+      if (this.state === 'closed') {
+        reject(this.closedError());
+        return;
+      }
+      this.waiters.push(waiter);
+      this.drain();
+      // After a loss the buffered replies are still served, then reads fail.
+      if (this.state === 'lost' && this.waiters.includes(waiter)) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(this.lostError());
+        return;
+      }
+      if (this.waiters.includes(waiter) && this.readTimeoutMs) this.armTimeout(waiter, this.readTimeoutMs);
+    });
+  }
+
+  private armTimeout(waiter: Waiter, ms: number): void {
+    waiter.timer = setTimeout(() => {
+      const index = this.waiters.indexOf(waiter);
+      if (index === -1) return;
+      const what =
+        waiter.kind === 'reply' && waiter.command !== null
+          ? `the reply to '${waiter.command}'`
+          : `the next ${waiter.kind === 'bytes' ? `${waiter.count} bytes` : waiter.kind === 'line' ? 'line' : 'reply'}${this.lastSent ? ` (last command sent: '${this.lastSent}')` : ''}`;
+      if (waiter.kind === 'reply' && waiter.command !== null) {
+        // The reply still belongs to this call: skip it when it comes so later calls stay paired.
+        waiter.abandoned = true;
+      } else {
+        this.waiters.splice(index, 1);
+      }
+      waiter.reject(new Error(`Read timeout: no reply within ${ms} ms waiting for ${what}`));
+    }, ms);
+  }
+
+  /** Serves waiters, oldest first, from what has been received. */
+  private drain(): void {
+    while (this.waiters.length > 0) {
+      const waiter = this.waiters[0]!;
+      let taken: { value: unknown; attributes?: RespMap } | undefined;
+      try {
+        taken = this.take(waiter);
+      } catch (err) {
+        // Malformed data: nothing after it can be trusted.
+        this.waiters.shift();
+        clearTimeout(waiter.timer);
+        if (!(waiter.kind === 'reply' && waiter.abandoned)) waiter.reject(err as Error);
+        this.parser.reset();
+        this.lose(err as Error);
+        this.sock.destroy();
+        return;
+      }
+      if (!taken) break;
+      this.waiters.shift();
+      clearTimeout(waiter.timer);
+      if (waiter.kind !== 'reply') {
+        waiter.resolve(taken.value);
+        continue;
+      }
+      if (waiter.abandoned) continue;
+      this.lastAttributes = taken.attributes ?? null;
+      const value = taken.value as Reply;
+      if (value instanceof ReplyError) {
+        waiter.reject(value);
+        continue;
+      }
+      const nested = findNestedError(value);
+      if (nested) {
+        const err = new ReplyError(nested.message);
+        err.reply = value;
+        waiter.reject(err);
+        continue;
+      }
+      waiter.resolve(value);
+    }
+  }
+
+  private take(waiter: Waiter): { value: unknown; attributes?: RespMap } | undefined {
+    switch (waiter.kind) {
+      case 'reply':
+        return this.parser.next() satisfies ParsedReply | undefined;
+      case 'line': {
+        const line = this.parser.nextLine();
+        return line === undefined ? undefined : { value: line };
+      }
+      case 'bytes': {
+        const bytes = this.parser.nextBytes(waiter.count);
+        return bytes === undefined ? undefined : { value: bytes };
+      }
+    }
+  }
+
+  /** The link went away: serve what was already received, fail the rest. */
+  private lose(cause: Error): void {
+    if (this.state !== 'open') return;
+    this.state = 'lost';
+    this.lostCause = cause;
+    this.drain();
+    this.failAll(this.lostError());
+  }
+
+  private failAll(err: Error): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) {
+      clearTimeout(waiter.timer);
+      if (waiter.kind === 'reply' && waiter.abandoned) continue;
+      waiter.reject(err);
+    }
+  }
+
+  private lostError(): Error {
+    const err: Error & { code?: string } = new Error(IO_ERROR, { cause: this.lostCause });
+    err.code = this.lostCause instanceof ProtocolError ? 'EPROTO' : 'ECONNCLOSED';
+    return err;
+  }
+
+  private closedError(): Error {
+    const where = this.path ?? `${this.host}:${this.port}`;
+    return new Error(`Connection closed (${where}): ${this.closedWhy}`);
+  }
+}

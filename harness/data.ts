@@ -1,0 +1,194 @@
+import { tclString } from './assert.ts';
+import type { Client } from './client.ts';
+import type { ServerHandle } from './instance.ts';
+import { randomInt, randomKey, randomValue, randpath } from './random.ts';
+import { rng, settings } from './suite.ts';
+
+/** Anything with call(): a Client or a ServerHandle. */
+export type Commander = Pick<Client, 'call'> | Pick<ServerHandle, 'call'>;
+
+async function findKeyWithType(r: Commander, type: string): Promise<string | null> {
+  for (let j = 0; j < 20; j++) {
+    const k = await r.call('randomkey');
+    if (k === null || k === '') return null;
+    if ((await r.call('type', k as string)) === type) return k as string;
+  }
+  return null;
+}
+
+/** Tcl createComplexDataset: ops random writes across all types, drawn from the run's generator. */
+export async function createComplexDataset(r: Commander, ops: number, opt: Array<'useexpire' | 'usetag'> = []): Promise<void> {
+  const useExpire = opt.includes('useexpire');
+  const tag = opt.includes('usetag') ? '{t}' : '';
+  const g = rng();
+  for (let j = 0; j < ops; j++) {
+    const k = `${randomKey()}${tag}`;
+    const k2 = `${randomKey()}${tag}`;
+    const f = randomValue();
+    const v = randomValue();
+    if (useExpire && g.random() < 0.1) await r.call('expire', randomKey(), randomInt(2));
+    const d: string | number = randpath<string | number>(
+      () => g.random(),
+      () => g.random(),
+      () => g.random(),
+      () => g.random(),
+      () => g.random(),
+      () => randpath(() => '+inf', () => '-inf'),
+    );
+    let t = await r.call('type', k);
+    if (t === 'none') {
+      await randpath(
+        () => r.call('set', k, v),
+        () => r.call('lpush', k, v),
+        () => r.call('sadd', k, v),
+        () => r.call('zadd', k, d, v),
+        () => r.call('hset', k, f, v),
+        () => r.call('del', k),
+      );
+      t = await r.call('type', k);
+    }
+    switch (t) {
+      case 'list':
+        await randpath(
+          () => r.call('lpush', k, v),
+          () => r.call('rpush', k, v),
+          () => r.call('lrem', k, 0, v),
+          () => r.call('rpop', k),
+          () => r.call('lpop', k),
+        );
+        break;
+      case 'set':
+        await randpath<Promise<unknown>>(
+          () => r.call('sadd', k, v),
+          () => r.call('srem', k, v),
+          async () => {
+            const other = await findKeyWithType(r, 'set');
+            if (other !== null) {
+              await randpath(
+                () => r.call('sunionstore', k2, k, other),
+                () => r.call('sinterstore', k2, k, other),
+                () => r.call('sdiffstore', k2, k, other),
+              );
+            }
+          },
+        );
+        break;
+      case 'zset':
+        await randpath<Promise<unknown>>(
+          () => r.call('zadd', k, d, v),
+          () => r.call('zrem', k, v),
+          async () => {
+            const other = await findKeyWithType(r, 'zset');
+            if (other !== null) await randpath(() => r.call('zunionstore', k2, 2, k, other), () => r.call('zinterstore', k2, 2, k, other));
+          },
+        );
+        break;
+      case 'hash':
+        await randpath(() => r.call('hset', k, f, v), () => r.call('hdel', k, f));
+        break;
+    }
+  }
+}
+
+function csvstring(s: unknown): string {
+  return `"${tclString(s)}"`;
+}
+
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** Tcl csvdump: every key of every db in a stable text form, for comparing two servers. */
+export async function csvdump(r: Commander): Promise<string> {
+  const singledb = settings().singledb;
+  let out = '';
+  for (let db = 0; db < (singledb ? 1 : 16); db++) {
+    if (!singledb) await r.call('select', db);
+    const keys = ((await r.call('keys', '*')) as string[]).map(String).sort(byteOrder);
+    for (const k of keys) {
+      const type = String(await r.call('type', k));
+      out += `${csvstring(db)},${csvstring(k)},${csvstring(type)},`;
+      switch (type) {
+        case 'string':
+          out += csvstring(await r.call('get', k)) + '\n';
+          break;
+        case 'list':
+          for (const e of (await r.call('lrange', k, 0, -1)) as string[]) out += csvstring(e) + ',';
+          out += '\n';
+          break;
+        case 'set':
+          for (const e of ((await r.call('smembers', k)) as string[]).map(String).sort(byteOrder)) out += csvstring(e) + ',';
+          out += '\n';
+          break;
+        case 'zset':
+          for (const e of (await r.call('zrange', k, 0, -1, 'withscores')) as string[]) out += csvstring(e) + ',';
+          out += '\n';
+          break;
+        case 'hash': {
+          const flat = await r.call('hgetall', k);
+          const pairs: Array<[string, string]> = [];
+          if (flat instanceof Map) for (const [f, v] of flat) pairs.push([String(f), String(v)]);
+          else for (let i = 0; i < (flat as string[]).length; i += 2) pairs.push([String((flat as string[])[i]), String((flat as string[])[i + 1])]);
+          pairs.sort((a, b) => byteOrder(a[0], b[0]));
+          for (const [f, v] of pairs) out += `${csvstring(f)},${csvstring(v)},`;
+          out += '\n';
+          break;
+        }
+      }
+    }
+  }
+  if (!singledb) await r.call('select', 9);
+  return out;
+}
+
+function digestDisabled(): boolean {
+  const s = settings();
+  return s.denyTags.includes('needs:debug') || s.ignoreDigest;
+}
+
+export async function debugDigest(r: Commander): Promise<string> {
+  if (digestDisabled()) return 'dummy-digest';
+  return String(await r.call('debug', 'digest'));
+}
+
+export async function debugDigestValue(r: Commander, key: string): Promise<string> {
+  if (digestDisabled()) return 'dummy-digest-value';
+  return String(await r.call('debug', 'digest-value', key));
+}
+
+/** Tcl populate: num keys prefix0..N with values of size bytes, pipelined on a separate client. */
+export async function populate(handle: ServerHandle, num: number, prefix = 'key:', size = 3): Promise<void> {
+  const client = await handle.newClient();
+  const value = 'A'.repeat(size);
+  try {
+    const batch = 10000;
+    for (let start = 0; start < num; start += batch) {
+      const replies: Array<Promise<unknown>> = [];
+      for (let j = start; j < Math.min(num, start + batch); j++) replies.push(client.call('set', `${prefix}${j}`, value));
+      await Promise.all(replies);
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+function statLine(info: string, prefix: string): string | undefined {
+  const line = info.split('\r\n').find((l) => l.startsWith(prefix + ':'));
+  return line?.slice(prefix.length + 1);
+}
+
+/** Tcl cmdrstat: the commandstats line of one command. */
+export async function cmdrstat(cmd: string, r: Commander): Promise<string> {
+  return statLine(String(await r.call('info', 'commandstats')), `cmdstat_${cmd}`) ?? '';
+}
+
+export async function errorrstat(code: string, r: Commander): Promise<string> {
+  return statLine(String(await r.call('info', 'errorstats')), `errorstat_${code}`) ?? '';
+}
+
+/** CONFIG GET of one parameter as a string. */
+export async function configGet(r: Commander, param: string): Promise<string> {
+  const reply = await r.call('config', 'get', param);
+  if (reply instanceof Map) return tclString([...reply.values()][0]);
+  return tclString((reply as unknown[])[1]);
+}

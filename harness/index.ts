@@ -1,0 +1,13 @@
+/** Everything a suite file needs: import from here only. */
+export * from './assert.ts';
+export { Client } from './client.ts';
+export { ReplyError } from './resp.ts';
+export type { Reply, Arg } from './resp.ts';
+export { ServerHandle, infoField, type ClientOptions } from './instance.ts';
+export { suite, startServer, spawnServer, killServer, test, tags, srv, r, settings, rng, type ServerBlockOptions } from './suite.ts';
+export * from './wait.ts';
+export * from './random.ts';
+export * from './data.ts';
+export { processIsAlive, childPid, pauseProcess, resumeProcess, isAlive } from './procs.ts';
+export * from './tools.ts';
+export { sleep } from './time.ts';

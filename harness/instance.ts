@@ -1,0 +1,195 @@
+import { appendFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fail, AssertionError } from './assert.ts';
+import { Client } from './client.ts';
+import type { Arg, Reply } from './resp.ts';
+import { globMatch } from './glob.ts';
+import { RedisServer } from './server.ts';
+
+export interface ClientOptions {
+  /** RESP3 after HELLO 3. */
+  resp3?: boolean;
+  buffers?: boolean;
+  readTimeoutMs?: number;
+  /** Skip SELECT 9 (or PING with --singledb), e.g. for a server that needs AUTH first. */
+  noSelect?: boolean;
+}
+
+/** Reads one INFO field (Tcl getInfoProperty). */
+export function infoField(info: string, field: string): string | undefined {
+  for (const line of info.split('\r\n')) {
+    if (line.startsWith(field + ':')) return line.slice(field.length + 1);
+  }
+  return undefined;
+}
+
+/**
+ * A server as test code sees it: the process (absent in external mode), its default client
+ * and the Tcl conveniences (srv, r, s, restart_server, log helpers).
+ */
+export class ServerHandle {
+  private extraClients = new Set<Client>();
+
+  constructor(
+    readonly server: RedisServer | null,
+    public client: Client,
+    readonly host: string,
+    readonly port: number,
+    private readonly singledb: boolean,
+  ) {}
+
+  get pid(): number {
+    return this.requireServer().pid;
+  }
+  get dir(): string {
+    return this.requireServer().dir;
+  }
+  get stdout(): string {
+    return this.requireServer().stdout;
+  }
+  get stderr(): string {
+    return this.requireServer().stderr;
+  }
+  get configFile(): string {
+    return this.requireServer().configFile;
+  }
+  get config(): Map<string, string> {
+    return this.requireServer().config;
+  }
+  get unixsocket(): string {
+    return this.requireServer().unixsocket;
+  }
+
+  private requireServer(): RedisServer {
+    if (!this.server) throw new Error('this server was not started by the harness (external mode): tag the test external:skip');
+    return this.server;
+  }
+
+  /** Runs a command on the default client (Tcl `r`). */
+  call(...args: Arg[]): Promise<Reply> {
+    return this.client.call(...args);
+  }
+
+  /** A new client, SELECTed like Tcl's redis_client (deferred use: send/read on it). */
+  async newClient(opts: ClientOptions = {}): Promise<Client> {
+    const client = await connectClient(this.host, this.port, this.singledb, opts, this.config.get('requirepass') !== undefined);
+    this.extraClients.add(client);
+    return client;
+  }
+
+  /** A client on the unix socket. */
+  async newSocketClient(opts: ClientOptions = {}): Promise<Client> {
+    const client = await Client.connect({ path: this.unixsocket, buffers: opts.buffers, readTimeoutMs: opts.readTimeoutMs });
+    if (!opts.noSelect) await client.call(this.singledb ? 'ping' : 'select', ...(this.singledb ? [] : [9]));
+    this.extraClients.add(client);
+    return client;
+  }
+
+  async reconnect(): Promise<void> {
+    await this.client.close();
+    this.client = await connectClient(this.host, this.port, this.singledb, {}, this.server?.config.get('requirepass') !== undefined);
+  }
+
+  async info(section?: string): Promise<string> {
+    return String(await this.call('info', ...(section ? [section] : [])));
+  }
+
+  /** One INFO field, '' when absent (Tcl `s` / `status`). */
+  async status(field: string): Promise<string> {
+    return infoField(await this.info(), field) ?? '';
+  }
+
+  async statusNumber(field: string): Promise<number> {
+    return Number(await this.status(field));
+  }
+
+  isAlive(): boolean {
+    return this.server?.isAlive() ?? true;
+  }
+
+  /** Tcl restart_server: same port/dir/config; reconnects the default client unless told not to. */
+  async restart(opts: { waitReady?: boolean; rotateLogs?: boolean; reconnect?: boolean; shutdown?: 'sigterm' | 'nosave' | 'save' } = {}): Promise<void> {
+    this.client.destroy();
+    await this.requireServer().restart(opts);
+    if (opts.reconnect ?? true) this.client = await connectClient(this.host, this.port, this.singledb, {}, this.config.get('requirepass') !== undefined);
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    await this.requireServer().kill(signal);
+  }
+
+  /** Stops the server and closes every client the handle made. */
+  async stop(opts: { graceful?: boolean } = {}): Promise<void> {
+    this.closeClients();
+    if (this.server) await this.server.stop(opts);
+  }
+
+  closeClients(): void {
+    this.client.destroy();
+    for (const client of this.extraClients) client.destroy();
+    this.extraClients.clear();
+  }
+
+  pause(): Promise<void> {
+    return this.requireServer().pause();
+  }
+
+  resume(): Promise<void> {
+    return this.requireServer().resume();
+  }
+
+  // ---- log helpers with Tcl's line semantics (line numbers count from 1) ----
+
+  logLineCount(): number {
+    return this.requireServer().logLineCount();
+  }
+
+  /** Lines of the log matching a regular expression (Tcl count_log_message uses grep). */
+  countLogMessage(pattern: string): number {
+    const re = new RegExp(pattern);
+    return this.requireServer().log().split('\n').filter((line) => re.test(line)).length;
+  }
+
+  /** The log after line fromLine must glob-match the pattern as a whole (Tcl verify_log_message). */
+  verifyLogMessage(pattern: string, fromLine: number): void {
+    const tail = this.logFrom(fromLine + 1).join('\n');
+    if (!globMatch(pattern, tail)) throw new AssertionError(`expected message not found in log file: ${pattern}`);
+  }
+
+  /** Waits for a line after fromLine matching one of the glob patterns; returns it and its line number. */
+  async waitForLogMessages(patterns: string[], fromLine: number, maxTries: number, delayMs: number): Promise<{ line: string; lineNumber: number }> {
+    let nextLine = fromLine + 1;
+    for (let attempt = 0; attempt < maxTries; attempt++) {
+      // Re-read the last line: it may have been incomplete.
+      nextLine = Math.max(nextLine - 1, fromLine + 1);
+      const lines = this.logFrom(nextLine);
+      for (const line of lines) {
+        if (patterns.some((p) => globMatch(p, line))) return { line, lineNumber: nextLine };
+        nextLine++;
+      }
+      await sleep(delayMs);
+    }
+    fail(`log message of '${patterns.join(' ')}' not found in ${this.stdout} after line: ${fromLine} till line: ${nextLine - 1}`);
+  }
+
+  writeLogLine(message: string): void {
+    appendFileSync(this.stdout, `### ${message}\n`);
+  }
+
+  private logFrom(lineNumber: number): string[] {
+    const text = this.requireServer().log();
+    const lines = text.split('\n');
+    if (text.endsWith('\n')) lines.pop();
+    return lines.slice(Math.max(0, lineNumber - 1));
+  }
+}
+
+export async function connectClient(host: string, port: number, singledb: boolean, opts: ClientOptions = {}, needsAuth = false): Promise<Client> {
+  const client = await Client.connect({ host, port, buffers: opts.buffers, readTimeoutMs: opts.readTimeoutMs });
+  if (opts.resp3) await client.call('hello', 3);
+  if (!opts.noSelect && !needsAuth) {
+    if (singledb) await client.call('ping');
+    else await client.select(9);
+  }
+  return client;
+}

@@ -1,0 +1,178 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const TMP_ROOT = process.env.RUNTEST_TMPDIR ? path.resolve(process.env.RUNTEST_TMPDIR) : path.join(PROJECT_ROOT, 'tmp');
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Process state letter from /proc (R, S, T for stopped, Z for zombie...), or undefined when gone. */
+export function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the pid is a process this run directory owns: its cwd or its command line lies inside it. */
+function belongsTo(pid: number, runDir: string): boolean {
+  try {
+    const cwd = readlinkSync(`/proc/${pid}/cwd`);
+    if (cwd === runDir || cwd.startsWith(runDir + path.sep)) return true;
+  } catch {
+    return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(runDir);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The files of one run: tmp/run.<runner pid>/ holds server dirs, config files and a pids/ folder
+ * naming every process spawned, so that the runner, or the next run, can kill what is left.
+ */
+export class RunDir {
+  readonly pidsDir: string;
+  private counter = 0;
+
+  constructor(readonly dir: string) {
+    this.pidsDir = path.join(dir, 'pids');
+  }
+
+  static create(runnerPid = process.pid): RunDir {
+    const run = new RunDir(path.join(TMP_ROOT, `run.${runnerPid}`));
+    mkdirSync(run.pidsDir, { recursive: true });
+    writeFileSync(path.join(run.dir, 'runner.pid'), String(runnerPid));
+    return run;
+  }
+
+  /** A new directory unique to this process, like Tcl's tmpdir. */
+  tmpdir(basename: string): string {
+    const dir = path.join(this.dir, `${basename}.${process.pid}.${++this.counter}`);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  /** A new file name unique to this process, like Tcl's tmpfile. */
+  tmpfile(basename: string): string {
+    return path.join(this.dir, `${basename}.${process.pid}.${++this.counter}`);
+  }
+
+  track(pid: number, what: string): void {
+    writeFileSync(path.join(this.pidsDir, String(pid)), what);
+  }
+
+  untrack(pid: number): void {
+    try {
+      unlinkSync(path.join(this.pidsDir, String(pid)));
+    } catch {
+      /* already untracked */
+    }
+  }
+
+  trackedPids(): number[] {
+    if (!existsSync(this.pidsDir)) return [];
+    return readdirSync(this.pidsDir).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  }
+
+  /** SIGKILLs every tracked process still alive that belongs to this run; returns the pids killed. */
+  killLeftovers(): number[] {
+    const killed: number[] = [];
+    for (const pid of this.trackedPids()) {
+      if (isAlive(pid) && belongsTo(pid, this.dir)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+          killed.push(pid);
+        } catch {
+          /* exited meanwhile */
+        }
+      }
+      this.untrack(pid);
+    }
+    return killed;
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Kills what runs that died without cleaning up left behind and removes their directories. */
+export function cleanStaleRuns(opts: { removeDirs: boolean }): { killed: number[]; removed: string[] } {
+  const killed: number[] = [];
+  const removed: string[] = [];
+  if (!existsSync(TMP_ROOT)) return { killed, removed };
+  for (const name of readdirSync(TMP_ROOT)) {
+    const match = /^run\.(\d+)$/.exec(name);
+    if (!match) continue;
+    const runnerPid = Number(match[1]);
+    if (runnerPid !== process.pid && isAlive(runnerPid) && belongsToRunner(runnerPid, name)) continue;
+    const run = new RunDir(path.join(TMP_ROOT, name));
+    killed.push(...run.killLeftovers());
+    if (opts.removeDirs) {
+      run.remove();
+      removed.push(run.dir);
+    }
+  }
+  return { killed, removed };
+}
+
+/** A live pid with the runner's number might be a recycled pid: trust it only if it is a node process. */
+function belongsToRunner(pid: number, _runName: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('node');
+  } catch {
+    return false;
+  }
+}
+
+/** Alive and not a zombie (Tcl process_is_alive). */
+export function processIsAlive(pid: number): boolean {
+  const state = processState(pid);
+  return state !== undefined && state !== 'Z' && state !== 'X';
+}
+
+/** First child of a process, e.g. a server's fork for BGSAVE (Tcl get_child_pid); null when none. */
+export function childPid(pid: number): number | null {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return children ? Number(children.split(/\s+/)[0]) : null;
+  } catch {
+    return null;
+  }
+}
+
+const isStopped = (state: string) => state === 'T' || state === 't';
+
+async function signalAndConfirm(pid: number, signal: NodeJS.Signals, confirmed: (state: string) => boolean): Promise<void> {
+  process.kill(pid, signal);
+  for (let i = 0; i < 2500; i++) {
+    const state = processState(pid);
+    if (state === undefined) throw new Error(`process ${pid} is gone, cannot ${signal} it`);
+    if (confirmed(state)) return;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  throw new Error(`process ${pid} did not change state after ${signal}`);
+}
+
+/** SIGSTOP, confirmed through /proc (Tcl pause_process). */
+export function pauseProcess(pid: number): Promise<void> {
+  return signalAndConfirm(pid, 'SIGSTOP', isStopped);
+}
+
+/** SIGCONT, confirmed through /proc (Tcl resume_process). */
+export function resumeProcess(pid: number): Promise<void> {
+  return signalAndConfirm(pid, 'SIGCONT', (state) => !isStopped(state));
+}

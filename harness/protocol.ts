@@ -1,0 +1,22 @@
+/** Messages between the runner and its workers (Tcl's send_data_packet statuses). */
+export type WorkerEvent =
+  | { type: 'ready' }
+  | { type: 'testing'; unit: string; name: string }
+  | { type: 'ok'; unit: string; name: string; ms: number }
+  | { type: 'err'; unit: string; name: string; message: string; file: string; ms: number }
+  | { type: 'skip'; unit: string; name: string }
+  | { type: 'ignore'; unit: string; text: string }
+  | { type: 'exception'; unit: string; message: string }
+  | { type: 'info'; unit: string; text: string }
+  | { type: 'server-spawned'; unit: string; pid: number; port: number }
+  | { type: 'server-killed'; unit: string; pid: number }
+  | { type: 'blocks'; unit: string; count: number }
+  | { type: 'done'; unit: string; block: number | null; ms: number };
+
+/** A unit, or one top-level block of a unit whose blocks are independent. */
+export interface Task {
+  unit: string;
+  block: number | null;
+}
+
+export type RunnerCommand = { type: 'run'; task: Task } | { type: 'exit' };

@@ -1,0 +1,60 @@
+import { rng } from './suite.ts';
+
+export type RandstringType = 'binary' | 'alpha' | 'simplealpha' | 'compr';
+
+/** Tcl randstring: a string of min..max characters from the type's range, drawn from the run's generator. */
+export function randstring(min: number, max: number, type: RandstringType = 'binary'): string {
+  const g = rng();
+  let len = min + g.int(max - min + 1);
+  const [lo, hi] = type === 'binary' ? [0, 255] : type === 'compr' ? [48, 52] : [48, 122];
+  let out = '';
+  while (len > 0) {
+    const code = lo + g.int(hi - lo + 1);
+    const ch = String.fromCharCode(code);
+    if (type === 'simplealpha' && !/[0-9A-Za-z]/.test(ch)) continue;
+    if (type === 'alpha' && code === 92) continue;
+    out += ch;
+    len--;
+  }
+  return out;
+}
+
+export function randomInt(max: number): number {
+  return rng().int(max);
+}
+
+export function randomRange(min: number, max: number): number {
+  return rng().range(min, max);
+}
+
+export function randomSignedInt(max: number): number {
+  const i = randomInt(max);
+  return rng().random() > 0.5 ? -i : i;
+}
+
+/** Tcl randpath: runs one of the alternatives, chosen at random. */
+export function randpath<T>(...alternatives: Array<() => T>): T {
+  return alternatives[rng().int(alternatives.length)]();
+}
+
+export function randomValue(): string | number {
+  return randpath<string | number>(
+    () => randomSignedInt(1000),
+    () => randpath(() => randomSignedInt(2000000000), () => randomSignedInt(4000000000)),
+    () => randomSignedInt(1000000000000),
+    () => randpath(() => randstring(0, 256, 'alpha'), () => randstring(0, 256, 'compr'), () => randstring(0, 256, 'binary')),
+  );
+}
+
+export function randomKey(): string | number {
+  return randpath<string | number>(
+    () => randomInt(1000),
+    () => randpath(() => randomInt(2000000000), () => randomInt(4000000000)),
+    () => randomInt(1000000000000),
+    () => randpath(() => randstring(1, 256, 'alpha'), () => randstring(1, 256, 'compr')),
+  );
+}
+
+export function lshuffle<T>(items: readonly T[]): T[] {
+  return rng().shuffle(items);
+}

@@ -1,0 +1,328 @@
+import { spawn } from 'node:child_process';
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildServerConfig, loadConfigTemplate, Overrides, ServerConfig, writeConfigFile } from './config.ts';
+import { PortAllocator } from './ports.ts';
+import { isAlive, pauseProcess, processState, resumeProcess, RunDir } from './procs.ts';
+
+export type ServerEventKind = 'spawn' | 'ready' | 'kill' | 'exit' | 'restart' | 'pause' | 'resume' | 'port-busy';
+export interface ServerEvent {
+  kind: ServerEventKind;
+  pid: number;
+  port: number;
+  detail?: string;
+}
+
+export interface SpawnContext {
+  binary: string;
+  run: RunDir;
+  ports: PortAllocator;
+  host?: string;
+  globalOverrides?: Array<[string, string]>;
+  /** Written to the log before start so a log names the test that started the server. */
+  currentTest?: () => string | undefined;
+  onEvent?: (event: ServerEvent) => void;
+  readyTimeoutMs?: number;
+}
+
+export interface StartOptions {
+  /** Template in fixtures/ (default.conf) or an absolute path. */
+  config?: string;
+  overrides?: Overrides;
+  omit?: string[];
+  /** Extra command-line arguments after the config file. */
+  args?: string[];
+  configLines?: Array<[string, string | number]>;
+  /** false: return once the process logged its PID, without waiting for "Ready to accept" and PING. */
+  waitReady?: boolean;
+}
+
+export class ServerStartError extends Error {
+  constructor(readonly configFile: string, readonly detail: string) {
+    const config = existsSync(configFile) ? readFileSync(configFile, 'utf8') : '(config file missing)';
+    super(`Can't start the Redis server\nCONFIGURATION:\n${config}\nERROR:\n${detail.trim()}`);
+    this.name = 'ServerStartError';
+  }
+}
+
+const READY_LINE = 'Ready to accept';
+const PORT_BUSY = /Failed listening on port|Address already in use|Could not create server TCP listening socket/;
+
+export function countLines(text: string, needle: string): number {
+  let count = 0;
+  for (const line of text.split('\n')) if (line.includes(needle)) count++;
+  return count;
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Answers true when a PING gets any status or error reply (LOADING counts as up, as in Tcl). */
+export function pingOnce(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    let done = false;
+    const finish = (ok: boolean) => {
+      if (done) return;
+      done = true;
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => finish(false));
+    socket.once('error', () => finish(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (buf) => finish(buf[0] === 0x2b || buf[0] === 0x2d));
+  });
+}
+
+/** One redis-server process (and its later restarts) with its own dir, port, socket and logs. */
+export class RedisServer {
+  pid = 0;
+  private exited: Promise<number | null> = Promise.resolve(null);
+  private exitCode: number | null = null;
+  private exitSignal: NodeJS.Signals | null = null;
+
+  private constructor(
+    readonly ctx: SpawnContext,
+    readonly host: string,
+    public port: number,
+    readonly dir: string,
+    readonly configFile: string,
+    readonly config: ServerConfig,
+    readonly configLines: Array<[string, string | number]>,
+    readonly args: string[],
+  ) {}
+
+  get stdout(): string {
+    return path.join(this.dir, 'stdout');
+  }
+  get stderr(): string {
+    return path.join(this.dir, 'stderr');
+  }
+  get unixsocket(): string {
+    return this.config.get('unixsocket') ?? path.join(this.dir, 'socket');
+  }
+  get exitStatus(): { code: number | null; signal: NodeJS.Signals | null } {
+    return { code: this.exitCode, signal: this.exitSignal };
+  }
+
+  static async start(ctx: SpawnContext, opts: StartOptions = {}): Promise<RedisServer> {
+    const dir = ctx.run.tmpdir('server');
+    const port = await ctx.ports.take(ctx.host);
+    const unixsocket = path.join(dir, 'socket');
+    const config = buildServerConfig({
+      template: loadConfigTemplate(opts.config ?? 'default.conf'),
+      dir,
+      port,
+      unixsocket,
+      globalOverrides: ctx.globalOverrides,
+      overrides: opts.overrides,
+      omit: opts.omit,
+    });
+    const configFile = ctx.run.tmpfile('redis.conf');
+    const host = config.get('bind')?.split(' ')[0] || ctx.host || '127.0.0.1';
+    const server = new RedisServer(ctx, host, port, dir, configFile, config, opts.configLines ?? [], opts.args ?? []);
+    writeConfigFile(configFile, config, server.configLines);
+    const test = ctx.currentTest?.();
+    if (test) appendFileSync(server.stdout, `### Starting server for test ${test}\n`);
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await server.spawnAndWait(opts.waitReady ?? true);
+      if (outcome === 'ready') return server;
+      // Another process took the port between probe and bind: move to the next one.
+      if (attempt >= 20) throw new ServerStartError(configFile, `port busy ${attempt + 1} times in a row:\n${readText(server.stdout)}`);
+      ctx.onEvent?.({ kind: 'port-busy', pid: server.pid, port: server.port });
+      const next = await ctx.ports.take(ctx.host);
+      server.port = next;
+      server.config.set('port', String(next));
+      writeConfigFile(configFile, server.config, server.configLines);
+      closeSync(openSync(server.stdout, 'w'));
+    }
+  }
+
+  private launch(): void {
+    const out = openSync(this.stdout, 'a');
+    const err = openSync(this.stderr, 'a');
+    const child = spawn(this.ctx.binary, [this.configFile, ...this.args], {
+      stdio: ['ignore', out, err],
+      env: { ...process.env, ASAN_OPTIONS: 'allocator_may_return_null=1' },
+    });
+    closeSync(out);
+    closeSync(err);
+    if (child.pid === undefined) throw new ServerStartError(this.configFile, `could not spawn ${this.ctx.binary}: check --server`);
+    this.pid = child.pid;
+    this.exitCode = null;
+    this.exitSignal = null;
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exitCode = code;
+        this.exitSignal = signal;
+        this.ctx.run.untrack(child.pid!);
+        this.ctx.onEvent?.({ kind: 'exit', pid: child.pid!, port: this.port, detail: signal ?? `code ${code}` });
+        resolve(code);
+      });
+      child.once('error', () => resolve(null));
+    });
+    this.ctx.run.track(this.pid, `redis-server port ${this.port}`);
+    this.ctx.onEvent?.({ kind: 'spawn', pid: this.pid, port: this.port });
+  }
+
+  private async spawnAndWait(waitReady: boolean): Promise<'ready' | 'port-busy'> {
+    const logOffset = existsSync(this.stdout) ? statSync(this.stdout).size : 0;
+    const readyBefore = countLines(readText(this.stdout), READY_LINE);
+    this.launch();
+    const deadline = Date.now() + (this.ctx.readyTimeoutMs ?? 120_000);
+    let delay = 1;
+    while (true) {
+      const log = readText(this.stdout);
+      const fresh = log.slice(logOffset);
+      if (PORT_BUSY.test(fresh)) {
+        await this.waitExit(2000);
+        if (this.isAlive()) await this.kill('SIGKILL');
+        return 'port-busy';
+      }
+      if (!this.isAlive() || this.exitCode !== null || this.exitSignal !== null) {
+        throw new ServerStartError(this.configFile, `${log}\n${readText(this.stderr)}`);
+      }
+      const started = waitReady ? countLines(log, READY_LINE) > readyBefore : fresh.includes(` PID: ${this.pid}`) || fresh.includes('Server initialized');
+      if (started && (!waitReady || (await pingOnce(this.host, this.port)))) {
+        if (waitReady) this.ctx.onEvent?.({ kind: 'ready', pid: this.pid, port: this.port });
+        return 'ready';
+      }
+      if (Date.now() > deadline) {
+        await this.kill('SIGKILL');
+        throw new ServerStartError(this.configFile, `not ready after ${this.ctx.readyTimeoutMs ?? 120_000} ms:\n${log}`);
+      }
+      await sleep(delay);
+      delay = Math.min(delay * 2, 20);
+    }
+  }
+
+  isAlive(): boolean {
+    return this.pid > 0 && this.exitCode === null && this.exitSignal === null && isAlive(this.pid);
+  }
+
+  /** Resolves true once the process has exited, false when it is still running after timeoutMs. */
+  async waitExit(timeoutMs: number): Promise<boolean> {
+    if (!this.isAlive()) {
+      await this.exited;
+      return true;
+    }
+    const timer = sleep(timeoutMs).then(() => false);
+    return Promise.race([this.exited.then(() => true), timer]);
+  }
+
+  /** Sends a signal; with wait, resolves once the process is gone. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL', opts: { wait?: boolean } = {}): Promise<void> {
+    if (!this.isAlive()) return;
+    this.ctx.onEvent?.({ kind: 'kill', pid: this.pid, port: this.port, detail: signal });
+    try {
+      process.kill(this.pid, signal);
+    } catch {
+      return;
+    }
+    if (opts.wait ?? true) {
+      if (signal === 'SIGSTOP' || signal === 'SIGCONT') return;
+      await this.exited;
+    }
+  }
+
+  /**
+   * Ends the server. graceful: SIGTERM as Tcl's kill_server does (the server saves and shuts down
+   * cleanly), escalating to SIGSEGV then SIGKILL. Otherwise SHUTDOWN NOSAVE NOW FORCE, then SIGKILL.
+   */
+  async stop(opts: { graceful?: boolean } = {}): Promise<void> {
+    if (!this.isAlive()) return;
+    if (processState(this.pid) === 'T') process.kill(this.pid, 'SIGCONT');
+    if (!opts.graceful) {
+      if (await this.shutdownCommand(['SHUTDOWN', 'NOSAVE', 'NOW', 'FORCE'], 1000)) return;
+      await this.kill('SIGKILL');
+      return;
+    }
+    process.kill(this.pid, 'SIGTERM');
+    this.ctx.onEvent?.({ kind: 'kill', pid: this.pid, port: this.port, detail: 'SIGTERM' });
+    if (await this.waitExit(10_000)) return;
+    try {
+      process.kill(this.pid, 'SIGSEGV');
+    } catch {
+      /* gone */
+    }
+    if (await this.waitExit(10_000)) return;
+    await this.kill('SIGKILL');
+  }
+
+  private async shutdownCommand(args: string[], timeoutMs: number): Promise<boolean> {
+    await new Promise<void>((resolve) => {
+      const socket = net.connect({ host: this.host, port: this.port });
+      const finish = () => {
+        socket.destroy();
+        resolve();
+      };
+      socket.setTimeout(timeoutMs, finish);
+      socket.once('error', finish);
+      socket.once('close', finish);
+      socket.once('connect', () => socket.write(`*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`));
+    });
+    return this.waitExit(timeoutMs);
+  }
+
+  /** Restarts with the same port, dir and config (Tcl restart_server). */
+  async restart(opts: { waitReady?: boolean; rotateLogs?: boolean; shutdown?: 'sigterm' | 'nosave' | 'save' } = {}): Promise<void> {
+    const shutdown = opts.shutdown ?? 'sigterm';
+    if (shutdown !== 'sigterm' && this.isAlive()) await this.shutdownCommand(['SHUTDOWN', shutdown.toUpperCase()], 10_000);
+    await this.stop({ graceful: true });
+    if (opts.rotateLogs) {
+      const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(2, 14);
+      for (const file of [this.stdout, this.stderr]) if (existsSync(file)) renameSync(file, `${file}.${stamp}.${this.pid}`);
+    }
+    const test = this.ctx.currentTest?.();
+    if (test) appendFileSync(this.stdout, `### Restarting server for test ${test}\n`);
+    this.ctx.onEvent?.({ kind: 'restart', pid: this.pid, port: this.port });
+    const outcome = await this.spawnAndWait(opts.waitReady ?? true);
+    if (outcome === 'port-busy') throw new ServerStartError(this.configFile, `port ${this.port} was taken while restarting`);
+  }
+
+  /** SIGSTOP, confirmed by the process state in /proc. */
+  async pause(): Promise<void> {
+    await pauseProcess(this.pid);
+    this.ctx.onEvent?.({ kind: 'pause', pid: this.pid, port: this.port });
+  }
+
+  async resume(): Promise<void> {
+    await resumeProcess(this.pid);
+    this.ctx.onEvent?.({ kind: 'resume', pid: this.pid, port: this.port });
+  }
+
+  log(): string {
+    return readText(this.stdout);
+  }
+
+  logLineCount(): number {
+    const text = this.log();
+    if (text === '') return 0;
+    return text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+  }
+
+  /** Lines from the first crash marker on: the bug report or a warning-level line. */
+  crashReport(): string {
+    const result: string[] = [];
+    let capturing = false;
+    for (const line of this.log().split('\n')) {
+      if (line.includes('REDIS BUG REPORT START') || /^\d+:[A-Z] .* # .*(ASSERTION FAILED|crashed by signal|Guru Meditation)/.test(line)) capturing = true;
+      if (capturing) result.push(line);
+    }
+    return result.join('\n').trim();
+  }
+
+  sanitizerErrors(): string {
+    const text = readText(this.stderr);
+    const lines = text.split('\n').filter((l) => !l.includes('AddressSanitizer failed to allocate'));
+    return lines.some((l) => l.includes('runtime error') || l.includes('Sanitizer')) ? text : '';
+  }
+}

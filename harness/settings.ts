@@ -1,0 +1,65 @@
+/** What a worker needs to know of the command line to run suites. */
+export interface RunSettings {
+  binary: string;
+  /** Directory of redis-cli, redis-benchmark, redis-check-* (beside the server, else PATH). */
+  toolsDir: string | null;
+  host: string;
+  port: number;
+  external: boolean;
+  flushExternal: boolean;
+  singledb: boolean;
+  only: string[];
+  skipTests: string[];
+  allowTags: string[];
+  denyTags: string[];
+  largeMemory: boolean;
+  durable: boolean;
+  accurate: boolean;
+  noLatency: boolean;
+  dumpLogs: boolean;
+  verbose: boolean;
+  ignoreEncoding: boolean;
+  ignoreDigest: boolean;
+  globalOverrides: Array<[string, string]>;
+  baseport: number;
+  portcount: number;
+  seed: number;
+  runDir: string;
+  workerIndex: number;
+  workers: number;
+  /** Per-test limit in seconds; 0 disables it. */
+  testTimeout: number;
+}
+
+export function defaultSettings(partial: Partial<RunSettings> = {}): RunSettings {
+  return {
+    binary: 'redis-server',
+    toolsDir: null,
+    host: '127.0.0.1',
+    port: 6379,
+    external: false,
+    flushExternal: false,
+    singledb: false,
+    only: [],
+    skipTests: [],
+    allowTags: [],
+    denyTags: [],
+    largeMemory: false,
+    durable: false,
+    accurate: false,
+    noLatency: false,
+    dumpLogs: false,
+    verbose: false,
+    ignoreEncoding: false,
+    ignoreDigest: false,
+    globalOverrides: [],
+    baseport: 21111,
+    portcount: 8000,
+    seed: 1,
+    runDir: '',
+    workerIndex: 0,
+    workers: 1,
+    testTimeout: 0,
+    ...partial,
+  };
+}

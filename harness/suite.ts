@@ -1,0 +1,409 @@
+import { appendFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { AssertionError, tclString } from './assert.ts';
+import { globMatch } from './glob.ts';
+import { matchesPatternList, tagsAcceptable, TagPolicy } from './filters.ts';
+import { connectClient, ServerHandle } from './instance.ts';
+import { PortAllocator } from './ports.ts';
+import { RunDir } from './procs.ts';
+import type { WorkerEvent } from './protocol.ts';
+import { deriveSeed, Rng } from './rng.ts';
+import { RedisServer, ServerStartError, StartOptions } from './server.ts';
+import type { RunSettings } from './settings.ts';
+import type { Overrides } from './config.ts';
+import { overrideEntries } from './config.ts';
+
+export interface SuiteOptions {
+  /** Top-level blocks share no state, so the runner may run them on different workers. */
+  independentBlocks?: boolean;
+}
+
+export interface SuiteDefinition {
+  options: SuiteOptions;
+  body: () => Promise<void>;
+}
+
+/** A suite file's default export. */
+export function suite(body: () => Promise<void>): SuiteDefinition;
+export function suite(options: SuiteOptions, body: () => Promise<void>): SuiteDefinition;
+export function suite(a: SuiteOptions | (() => Promise<void>), b?: () => Promise<void>): SuiteDefinition {
+  return typeof a === 'function' ? { options: {}, body: a } : { options: a, body: b! };
+}
+
+export interface ServerBlockOptions extends Omit<StartOptions, 'overrides'> {
+  overrides?: Overrides;
+  tags?: string[];
+  keepPersistence?: boolean;
+}
+
+export interface TestOptions {
+  tags?: string[];
+  /** The test passes when its return value equals or glob-matches this (Tcl's okpattern). */
+  okPattern?: string;
+}
+
+/** Everything one unit (or one of its blocks) runs with. One per worker at a time. */
+export class UnitContext {
+  readonly rng: Rng;
+  tags: string[] = [];
+  servers: ServerHandle[] = [];
+  currentTest: string | undefined;
+  passed = 0;
+  failed = 0;
+  private topBlocks = 0;
+  private inTestDepth = 0;
+  private looseServers = new Set<ServerHandle>();
+  private externalChecked = false;
+
+  constructor(
+    readonly settings: RunSettings,
+    readonly unit: string,
+    readonly run: RunDir,
+    readonly ports: PortAllocator,
+    readonly emit: (event: WorkerEvent) => void,
+    /** Run only this top-level block (null: all). */
+    readonly onlyBlock: number | null = null,
+  ) {
+    this.rng = new Rng(deriveSeed(settings.seed, unit));
+  }
+
+  get file(): string {
+    return `suites/${this.unit}.ts`;
+  }
+
+  get blockCount(): number {
+    return this.topBlocks;
+  }
+
+  tagPolicy(): TagPolicy {
+    const s = this.settings;
+    return { allowTags: s.allowTags, denyTags: s.denyTags, external: s.external, singledb: s.singledb, largeMemory: s.largeMemory };
+  }
+
+  /**
+   * Called on entering a block at top level. Reseeds per block so a block draws the same values
+   * whether its unit runs whole or split across workers; false when another worker runs it.
+   */
+  enterTopLevel(): boolean {
+    if (this.servers.length > 0 || this.inTestDepth > 0) return true;
+    const index = this.topBlocks++;
+    this.rng.reseed(deriveSeed(this.settings.seed, this.unit, index));
+    return this.onlyBlock === null || this.onlyBlock === index;
+  }
+
+  spawnContext() {
+    return {
+      binary: this.settings.binary,
+      run: this.run,
+      ports: this.ports,
+      host: this.settings.host,
+      globalOverrides: this.settings.globalOverrides,
+      currentTest: () => this.currentTest,
+      onEvent: (e: { kind: string; pid: number; port: number }) => {
+        if (e.kind === 'spawn') this.emit({ type: 'server-spawned', unit: this.unit, pid: e.pid, port: e.port });
+        if (e.kind === 'exit') this.emit({ type: 'server-killed', unit: this.unit, pid: e.pid });
+      },
+    };
+  }
+
+  /** Start a server outside a block (Tcl start_server without code); it is stopped at the unit's end at the latest. */
+  async spawnLoose(opts: ServerBlockOptions): Promise<ServerHandle> {
+    const server = await RedisServer.start(this.spawnContext(), { ...opts, waitReady: opts.waitReady ?? true });
+    const handle = new ServerHandle(server, await this.safeConnect(server, opts.waitReady ?? true), server.host, server.port, this.settings.singledb);
+    this.looseServers.add(handle);
+    return handle;
+  }
+
+  private async safeConnect(server: RedisServer, ready: boolean) {
+    if (!ready) return disconnectedClient();
+    return connectClient(server.host, server.port, this.settings.singledb, {}, server.config.has('requirepass'));
+  }
+
+  forgetLoose(handle: ServerHandle): void {
+    this.looseServers.delete(handle);
+  }
+
+  async stopAll(): Promise<void> {
+    for (const handle of [...this.servers, ...this.looseServers]) await handle.stop().catch(() => undefined);
+    this.servers = [];
+    this.looseServers.clear();
+  }
+
+  async checkExternalServer(client: { call: (...a: Array<string | number>) => Promise<unknown> }): Promise<void> {
+    if (this.externalChecked) return;
+    this.externalChecked = true;
+    if (this.settings.flushExternal) return;
+    const keyspace = String(await client.call('info', 'keyspace'));
+    const keys = [...keyspace.matchAll(/keys=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+    if (keys > 0) {
+      throw new ExternalServerNotEmpty(
+        `the server at ${this.settings.host}:${this.settings.port} holds ${keys} key(s); the suites flush it: pass --flush-external to allow that`,
+      );
+    }
+  }
+
+  /** A split unit's skipped top-level tags are reported once, by the worker running block 0. */
+  reportsTopLevelSkips(): boolean {
+    return this.onlyBlock === null || this.onlyBlock === 0 || this.servers.length > 0;
+  }
+
+  inTest<T>(fn: () => Promise<T>): Promise<T> {
+    this.inTestDepth++;
+    return fn().finally(() => this.inTestDepth--);
+  }
+}
+
+/** Fatal for the whole run: nothing may touch a server that holds a user's data. */
+export class ExternalServerNotEmpty extends Error {
+  override name = 'ExternalServerNotEmpty';
+}
+
+function disconnectedClient(): any {
+  const refuse = () => Promise.reject(new Error('the server was started without waiting for it to be ready: call reconnect() first'));
+  return { call: refuse, close: async () => undefined, destroy: () => undefined, select: refuse };
+}
+
+let current: UnitContext | null = null;
+
+export function setContext(ctx: UnitContext | null): void {
+  current = ctx;
+}
+
+export function ctx(): UnitContext {
+  if (!current) throw new Error('harness call outside a running suite: call it from a suite body');
+  return current;
+}
+
+function pushTags(c: UnitContext, tags: string[] | undefined): number {
+  const clean = (tags ?? []).flatMap((t) => t.replaceAll('"', '').split(/\s+/)).filter(Boolean);
+  c.tags.push(...clean);
+  return clean.length;
+}
+
+function popTags(c: UnitContext, n: number): void {
+  c.tags.splice(c.tags.length - n, n);
+}
+
+/** Tcl `tags {...} { code }`. */
+export async function tags(tagList: string[], body: () => Promise<void>): Promise<void> {
+  const c = ctx();
+  const n = pushTags(c, tagList);
+  try {
+    const verdict = tagsAcceptable(c.tags, c.tagPolicy());
+    if (!verdict.ok) {
+      if (c.reportsTopLevelSkips()) c.emit({ type: 'ignore', unit: c.unit, text: verdict.reason });
+      return;
+    }
+    await body();
+  } finally {
+    popTags(c, n);
+  }
+}
+
+/**
+ * Tcl start_server with a code block: starts a server with its own dir, port and socket, runs the
+ * body with its handle (outer servers stay reachable through srv(-1)...), then stops it.
+ */
+export async function startServer(options: ServerBlockOptions, body: (server: ServerHandle) => Promise<void>): Promise<void> {
+  const c = ctx();
+  if (!c.enterTopLevel()) return;
+  const n = pushTags(c, options.tags);
+  try {
+    const verdict = tagsAcceptable(c.tags, c.tagPolicy());
+    if (!verdict.ok) {
+      c.emit({ type: 'ignore', unit: c.unit, text: verdict.reason });
+      return;
+    }
+    if (c.settings.external) return await runExternal(c, options, body);
+    await runSpawned(c, options, body);
+  } finally {
+    popTags(c, n);
+  }
+}
+
+async function runSpawned(c: UnitContext, options: ServerBlockOptions, body: (server: ServerHandle) => Promise<void>): Promise<void> {
+  let server: RedisServer;
+  try {
+    server = await RedisServer.start(c.spawnContext(), { ...options, waitReady: true });
+  } catch (err) {
+    if (!(err instanceof ServerStartError)) throw err;
+    c.failed++;
+    c.emit({ type: 'err', unit: c.unit, name: c.currentTest ?? 'start_server', message: err.message, file: c.file, ms: 0 });
+    return;
+  }
+  let handle: ServerHandle;
+  try {
+    handle = new ServerHandle(server, await connectClient(server.host, server.port, c.settings.singledb, {}, server.config.has('requirepass')), server.host, server.port, c.settings.singledb);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  c.servers.push(handle);
+  const failedBefore = c.failed;
+  try {
+    await body(handle);
+  } catch (err) {
+    c.servers.pop();
+    await handle.stop();
+    reportServerTrouble(c, handle, c.settings.dumpLogs && err instanceof AssertionError);
+    if (!(err instanceof AssertionError) && c.settings.durable) {
+      c.failed++;
+      c.emit({ type: 'err', unit: c.unit, name: c.currentTest ?? '(block)', message: errorText(err), file: c.file, ms: 0 });
+      return;
+    }
+    throw err;
+  }
+  c.servers.pop();
+  await handle.stop({ graceful: options.keepPersistence ?? false });
+  if (c.settings.dumpLogs && c.failed !== failedBefore) reportServerTrouble(c, handle, true);
+  else reportServerTrouble(c, handle, false);
+  if (!options.keepPersistence) cleanPersistence(handle);
+}
+
+function reportServerTrouble(c: UnitContext, handle: ServerHandle, dumpLog: boolean): void {
+  const server = handle.server;
+  if (!server) return;
+  if (dumpLog) {
+    c.emit({ type: 'info', unit: c.unit, text: `\n===== Start of server log (pid ${server.pid}) =====\n\n${server.log()}===== End of server log (pid ${server.pid}) =====\n` });
+    return;
+  }
+  const crash = server.crashReport();
+  if (crash) c.emit({ type: 'info', unit: c.unit, text: `\nLogged crash report (pid ${server.pid}):\n${crash}\n` });
+  const sanitizer = server.sanitizerErrors();
+  if (sanitizer) c.emit({ type: 'info', unit: c.unit, text: `\nLogged sanitizer errors (pid ${server.pid}):\n${sanitizer}\n` });
+}
+
+function cleanPersistence(handle: ServerHandle): void {
+  const server = handle.server!;
+  const dir = server.dir;
+  const aofDir = server.config.get('appenddirname') ?? 'appendonlydir';
+  for (const target of [path.join(dir, 'dump.rdb'), path.join(dir, aofDir)]) rmSync(target, { recursive: true, force: true });
+}
+
+async function runExternal(c: UnitContext, options: ServerBlockOptions, body: (server: ServerHandle) => Promise<void>): Promise<void> {
+  const { host, port, singledb } = c.settings;
+  const client = await connectClient(host, port, singledb);
+  const handle = new ServerHandle(null, client, host, port, singledb);
+  c.servers.push(handle);
+  const saved: Array<[string, string]> = [];
+  try {
+    await c.checkExternalServer(client);
+    await client.call('flushall');
+    await client.call('function', 'flush');
+    for (const [param, value] of overrideEntries(options.overrides)) {
+      const current = (await client.call('config', 'get', param)) as unknown;
+      const pairs = current instanceof Map ? [...current].flat() : (current as unknown[]);
+      saved.push([param, tclString(pairs[1])]);
+      await client.call('config', 'set', param, value);
+      if (param === 'appendonly' && value === 'yes') await waitStatusZero(handle, 'aof_rewrite_in_progress');
+    }
+    await body(handle);
+  } finally {
+    for (const [param, value] of saved) await client.call('config', 'set', param, value).catch(() => undefined);
+    c.servers.pop();
+    handle.closeClients();
+  }
+}
+
+async function waitStatusZero(handle: ServerHandle, field: string): Promise<void> {
+  while ((await handle.status(field)) === '1') await new Promise((r) => setTimeout(r, 20));
+}
+
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return err instanceof AssertionError ? err.message : `${err.message}\n${err.stack ?? ''}`;
+  return String(err);
+}
+
+/** Tcl `test name code ?okpattern? ?tags?`. */
+export async function test(name: string, body: () => unknown, options: TestOptions = {}): Promise<void> {
+  const c = ctx();
+  if (!c.enterTopLevel()) return;
+  const s = c.settings;
+  if (matchesPatternList(name, s.skipTests)) {
+    c.emit({ type: 'skip', unit: c.unit, name });
+    return;
+  }
+  if (s.only.length > 0 && !matchesPatternList(name, s.only)) {
+    c.emit({ type: 'skip', unit: c.unit, name });
+    return;
+  }
+  const verdict = tagsAcceptable([...c.tags, ...(options.tags ?? [])], c.tagPolicy());
+  if (!verdict.ok) {
+    c.emit({ type: 'ignore', unit: c.unit, text: `${name}: ${verdict.reason}` });
+    return;
+  }
+  const previous = c.currentTest;
+  c.currentTest = `${name} in ${c.file}`;
+  markServers(c, `### Starting test ${c.currentTest}`);
+  c.emit({ type: 'testing', unit: c.unit, name });
+  const started = Date.now();
+  try {
+    const result = await c.inTest(async () => body());
+    const ms = Date.now() - started;
+    const pattern = options.okPattern;
+    if (pattern === undefined || pattern === tclString(result) || globMatch(pattern, tclString(result))) {
+      c.passed++;
+      c.emit({ type: 'ok', unit: c.unit, name, ms });
+    } else {
+      c.failed++;
+      c.emit({ type: 'err', unit: c.unit, name, message: `Expected '${pattern}' to equal or match '${tclString(result)}'`, file: c.file, ms });
+    }
+  } catch (err) {
+    const ms = Date.now() - started;
+    if (err instanceof AssertionError || s.durable) {
+      c.failed++;
+      c.emit({ type: 'err', unit: c.unit, name, message: errorText(err), file: c.file, ms });
+    } else {
+      // Not an assertion: like Tcl, it ends the unit (reported as an exception by the worker).
+      throw err;
+    }
+  } finally {
+    c.currentTest = previous;
+  }
+}
+
+function markServers(c: UnitContext, line: string): void {
+  for (const handle of c.servers) {
+    if (handle.server) {
+      try {
+        appendFileSync(handle.server.stdout, line + '\n');
+      } catch {
+        /* dir removed by the test */
+      }
+    } else {
+      handle.client.call('debug', 'log', line).catch(() => undefined);
+    }
+  }
+}
+
+/** The server `level` steps out from the innermost (0, -1, -2 ...), as Tcl's srv. */
+export function srv(level = 0): ServerHandle {
+  const c = ctx();
+  const handle = c.servers[c.servers.length - 1 + level];
+  if (!handle) throw new Error(`no server at level ${level}: only ${c.servers.length} server(s) are running in this block`);
+  return handle;
+}
+
+/** Tcl `r`: a command on the innermost server's default client. */
+export function r(...args: Array<string | number | Buffer>) {
+  return srv(0).call(...args);
+}
+
+/** Tcl start_server without a code block: returns a running server that the caller stops. */
+export async function spawnServer(options: ServerBlockOptions = {}): Promise<ServerHandle> {
+  return ctx().spawnLoose(options);
+}
+
+/** Stops a server from spawnServer (Tcl kill_server). */
+export async function killServer(handle: ServerHandle): Promise<void> {
+  ctx().forgetLoose(handle);
+  await handle.stop({ graceful: true });
+}
+
+export function settings(): RunSettings {
+  return ctx().settings;
+}
+
+export function rng(): Rng {
+  return ctx().rng;
+}

@@ -1,0 +1,101 @@
+import { pathToFileURL } from 'node:url';
+import { PortAllocator } from './ports.ts';
+import { RunDir } from './procs.ts';
+import type { RunnerCommand, Task, WorkerEvent } from './protocol.ts';
+import type { RunSettings } from './settings.ts';
+import { errorText, ExternalServerNotEmpty, setContext, SuiteDefinition, UnitContext } from './suite.ts';
+import { unitFile } from './units.ts';
+
+/** Runs units (or single top-level blocks of them) one at a time, as the runner hands them out. */
+export class Worker {
+  private readonly run: RunDir;
+  private readonly ports: PortAllocator;
+  private active: UnitContext | null = null;
+
+  constructor(readonly settings: RunSettings, private readonly emit: (event: WorkerEvent) => void, private readonly suitesDir?: string) {
+    this.run = new RunDir(settings.runDir);
+    this.ports = PortAllocator.forWorker(settings.baseport, settings.portcount, settings.workerIndex, settings.workers);
+  }
+
+  async load(unit: string): Promise<SuiteDefinition> {
+    const mod = await import(pathToFileURL(unitFile(unit, this.suitesDir)).href);
+    const def = mod.default as SuiteDefinition | undefined;
+    if (!def || typeof def.body !== 'function') throw new Error(`${unitFile(unit, this.suitesDir)} has no default export made by suite(): export default suite(async () => { ... })`);
+    return def;
+  }
+
+  /** Counts a suite's top-level blocks without starting anything. */
+  async countBlocks(unit: string, def: SuiteDefinition): Promise<number> {
+    const counting = new UnitContext(this.settings, unit, this.run, this.ports, () => undefined, -1);
+    setContext(counting);
+    try {
+      await def.body();
+    } finally {
+      setContext(null);
+    }
+    return counting.blockCount;
+  }
+
+  async runTask(task: Task): Promise<void> {
+    const started = Date.now();
+    let block = task.block;
+    try {
+      const def = await this.load(task.unit);
+      if (block === null && def.options.independentBlocks && this.settings.workers > 1) {
+        const count = await this.countBlocks(task.unit, def);
+        if (count > 1) {
+          this.emit({ type: 'blocks', unit: task.unit, count });
+          block = 0;
+        }
+      }
+      await this.runBody(task.unit, def, block);
+    } catch (err) {
+      this.emit({ type: 'exception', unit: task.unit, message: `${err instanceof ExternalServerNotEmpty ? 'FATAL ' : ''}${errorText(err)}` });
+    } finally {
+      this.emit({ type: 'done', unit: task.unit, block, ms: Date.now() - started });
+    }
+  }
+
+  private async runBody(unit: string, def: SuiteDefinition, block: number | null): Promise<void> {
+    const context = new UnitContext(this.settings, unit, this.run, this.ports, this.emit, block);
+    this.active = context;
+    setContext(context);
+    try {
+      await def.body();
+    } finally {
+      await context.stopAll();
+      setContext(null);
+      this.active = null;
+    }
+  }
+
+  /** Stops every server of the unit in progress (on shutdown of the worker). */
+  async abort(): Promise<void> {
+    await this.active?.stopAll();
+    this.run.killLeftovers();
+  }
+}
+
+function send(event: WorkerEvent | { type: 'ready' }): void {
+  process.send?.(event);
+}
+
+// Entry point when forked by the runner.
+if (process.send && process.argv.includes('--runtest-worker')) {
+  let worker: Worker | null = null;
+  let queue = Promise.resolve();
+  process.on('SIGINT', () => undefined); // the runner decides what stops
+  process.on('disconnect', () => {
+    void (worker?.abort() ?? Promise.resolve()).finally(() => process.exit(1));
+  });
+  process.on('message', (msg: RunnerCommand | { type: 'init'; settings: RunSettings }) => {
+    if (msg.type === 'init') {
+      worker = new Worker(msg.settings, send);
+      send({ type: 'ready' });
+    } else if (msg.type === 'run') {
+      queue = queue.then(() => worker!.runTask(msg.task));
+    } else if (msg.type === 'exit') {
+      void queue.then(() => process.exit(0));
+    }
+  });
+}
