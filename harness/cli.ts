@@ -203,13 +203,14 @@ function skipFileLines(file: string): string[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new UsageError(`--skipfile cannot read '${file}' (${code})`);
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : code ?? (err as Error).message;
+    throw new UsageError(`--skipfile cannot read '${file}': ${why}`);
   }
   // Tcl reads text files with any line ending; empty lines mean nothing.
-  const lines = text.split(/\r\n|\r|\n/).filter((line) => line.length > 0);
+  const lines = text.split(/\r\n|\r|\n/);
   lines.forEach((line, n) => testPatterns('--skipfile', [line], ` '${file}' line ${n + 1}`));
-  return lines;
+  return lines.filter((line) => line.length > 0);
 }
 
 // ---------------------------------------------------------------------------
@@ -333,18 +334,11 @@ function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
-function wrongArgument(arg: string): UsageError {
-  const eq = arg.indexOf('=');
-  const flag = eq > 0 ? FLAGS.get(arg.slice(0, eq)) : undefined;
-  if (flag !== undefined && flag.args.length > 0) {
-    return new UsageError(`Wrong argument: ${arg} (give the value as a separate argument: ${usage(flag)})`);
-  }
-  if (!arg.startsWith('-')) {
-    return new UsageError(`Wrong argument: ${arg} (to run one unit use --single ${arg}; see ./runtest --help)`);
-  }
+function closestFlag(arg: string): string | undefined {
+  if (arg === '-h') return '--help';
   const candidate = arg.startsWith('--') ? arg : `-${arg}`;
   let best: string | undefined;
-  let bestDistance = 3;
+  let bestDistance = Infinity;
   for (const name of FLAGS.keys()) {
     const d = editDistance(candidate, name);
     if (d < bestDistance) {
@@ -352,6 +346,21 @@ function wrongArgument(arg: string): UsageError {
       bestDistance = d;
     }
   }
+  // Close enough to be a typo: one edit, or two in a longer name.
+  return bestDistance <= Math.max(1, Math.floor(candidate.length / 4)) ? best : undefined;
+}
+
+function wrongArgument(arg: string): UsageError {
+  const eq = arg.indexOf('=');
+  const flag = eq > 0 ? FLAGS.get(arg.slice(0, eq)) : undefined;
+  if (flag !== undefined) {
+    const fix = flag.args.length > 0 ? `give the value as a separate argument: ${usage(flag)}` : `${flag.name} takes no value`;
+    return new UsageError(`Wrong argument: ${arg} (${fix})`);
+  }
+  if (!arg.startsWith('-')) {
+    return new UsageError(`Wrong argument: ${arg} (to run one unit use --single ${arg}; see ./runtest --help)`);
+  }
+  const best = closestFlag(arg);
   const hint = best !== undefined ? `did you mean ${best}? ` : '';
   return new UsageError(`Wrong argument: ${arg} (${hint}see ./runtest --help)`);
 }
@@ -373,7 +382,7 @@ export function parseArgs(argv: readonly string[]): Options {
       const emptyOk = flag.lastMayBeEmpty === true && k === flag.args.length - 1;
       // A flag name where a value belongs means the value was forgotten.
       if (v === undefined || FLAGS.has(v) || (v === '' && !emptyOk)) {
-        const what = flag.args.length === 1 ? 'a value' : `${flag.args.length} values`;
+        const what = flag.args.length === 1 ? 'a value' : 'two values';
         throw new UsageError(`${flag.name} needs ${what}: ${usage(flag)}`);
       }
     });

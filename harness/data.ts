@@ -1,8 +1,8 @@
 import { tclString } from './assert.ts';
 import type { Client } from './client.ts';
 import type { ServerHandle } from './instance.ts';
-import { randomInt, randomKey, randomValue, randpath } from './random.ts';
-import { rng, settings } from './suite.ts';
+import { randomInt, randomKey, randomValue, randpath, rng } from './random.ts';
+import { settings } from './suite.ts';
 
 /** Anything with call(): a Client or a ServerHandle. */
 export type Commander = Pick<Client, 'call'> | Pick<ServerHandle, 'call'>;

@@ -1,4 +1,17 @@
-import { rng } from './suite.ts';
+import { Rng } from './rng.ts';
+import { ctx } from './suite.ts';
+
+let override: Rng | null = null;
+
+/** Load generators run outside a suite: they bring their own seeded generator. */
+export function useRandomSource(source: Rng | null): void {
+  override = source;
+}
+
+/** The generator random draws come from: the override, else the running unit's. */
+export function rng(): Rng {
+  return override ?? ctx().rng;
+}
 
 export type RandstringType = 'binary' | 'alpha' | 'simplealpha' | 'compr';
 

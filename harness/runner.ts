@@ -234,7 +234,7 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
     finish();
   }, 1000);
 
-  const workerCount = Math.max(1, Math.min(plan.clients, Math.max(1, plan.units.length * (plan.loops === Infinity ? 1 : 1) + 2)));
+  const workerCount = Math.max(1, Math.min(plan.clients, plan.units.length));
   for (let i = 0; i < workerCount; i++) {
     const child = fork(WORKER_FILE, ['--runtest-worker'], { execArgv: ['--import', 'tsx'], stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
     const slot: WorkerSlot = { index: i, child, task: null, state: 'STARTING', startedAt: Date.now() };

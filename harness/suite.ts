@@ -53,6 +53,7 @@ export class UnitContext {
   private topBlocks = 0;
   private inTestDepth = 0;
   private looseServers = new Set<ServerHandle>();
+  private cleanups: Array<() => Promise<void> | void> = [];
   private externalChecked = false;
 
   constructor(
@@ -123,7 +124,13 @@ export class UnitContext {
     this.looseServers.delete(handle);
   }
 
+  /** Runs at the unit's end at the latest (load generators, proxies...). */
+  deferCleanup(fn: () => Promise<void> | void): void {
+    this.cleanups.push(fn);
+  }
+
   async stopAll(): Promise<void> {
+    for (const fn of this.cleanups.splice(0).reverse()) await Promise.resolve().then(fn).catch(() => undefined);
     for (const handle of [...this.servers, ...this.looseServers]) await handle.stop().catch(() => undefined);
     this.servers = [];
     this.looseServers.clear();
@@ -404,6 +411,3 @@ export function settings(): RunSettings {
   return ctx().settings;
 }
 
-export function rng(): Rng {
-  return ctx().rng;
-}

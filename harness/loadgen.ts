@@ -1,0 +1,79 @@
+import { execa, type ResultPromise } from 'execa';
+import path from 'node:path';
+import { AssertionError } from './assert.ts';
+import { PROJECT_ROOT, RunDir } from './procs.ts';
+import { deriveSeed } from './rng.ts';
+import { ctx } from './suite.ts';
+
+export type LoadGenerator = 'gen-write-load' | 'bg-complex-data' | 'bg-block-op';
+
+/** Errors a generator may exit with when the server it writes to goes away: not its fault. */
+const CONNECTION_LOST = /I\/O error|connection closed|Connection closed|ECONNRESET|ECONNREFUSED|EPIPE|LOADING|MASTERDOWN|READONLY/;
+
+/** A load generator process from helpers/, seeded from the run, tracked, killed at the unit's end. */
+export class LoadHandle {
+  private stopped = false;
+
+  constructor(readonly name: LoadGenerator, readonly proc: ResultPromise, private readonly run: RunDir) {}
+
+  get pid(): number {
+    return this.proc.pid ?? 0;
+  }
+
+  /** SIGKILLs it (Tcl stop_*), then checks it did not fail on its own for another reason than a lost server. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const exitedAlready = this.proc.exitCode !== null;
+    if (!exitedAlready) this.proc.kill('SIGKILL');
+    const result = await this.proc;
+    this.run.untrack(this.pid);
+    if (exitedAlready && result.exitCode !== 0 && !CONNECTION_LOST.test(String(result.stderr))) {
+      throw new AssertionError(`load generator ${this.name} failed (exit ${result.exitCode}): ${String(result.stderr).trim()}`);
+    }
+  }
+
+  /** Waits for a generator that ends by itself (bg-complex-data after its ops, write load after its seconds). */
+  async wait(): Promise<{ exitCode: number | undefined; stderr: string }> {
+    const result = await this.proc;
+    this.stopped = true;
+    this.run.untrack(this.pid);
+    return { exitCode: result.exitCode, stderr: String(result.stderr) };
+  }
+}
+
+let started = 0;
+
+export function startLoadGenerator(name: LoadGenerator, args: Array<string | number>): LoadHandle {
+  const c = ctx();
+  const seed = deriveSeed(c.settings.seed, c.unit, name, started++);
+  const file = path.join(PROJECT_ROOT, 'helpers', `${name}.ts`);
+  const proc = execa(process.execPath, ['--import', 'tsx', file, ...args.map(String), '--seed', String(seed), '--run-dir', c.run.dir], {
+    reject: false,
+    cwd: PROJECT_ROOT,
+    stdin: 'ignore',
+  });
+  const handle = new LoadHandle(name, proc, c.run);
+  if (handle.pid) c.run.track(handle.pid, `load generator ${name}`);
+  c.deferCleanup(() => handle.stop().catch(() => undefined));
+  return handle;
+}
+
+/** Tcl start_write_load: SETs of random keys for `seconds` seconds. */
+export function startWriteLoad(host: string, port: number, seconds: number): LoadHandle {
+  return startLoadGenerator('gen-write-load', [host, port, seconds]);
+}
+
+/** Tcl start_bg_complex_data: createComplexDataset with `ops` operations on `db`. */
+export function startBgComplexData(host: string, port: number, db: number, ops: number): LoadHandle {
+  return startLoadGenerator('bg-complex-data', [host, port, db, ops]);
+}
+
+/** Tcl start_bg_block_op: a mix of pushes and blocking pops on a small key space. */
+export function startBgBlockOp(host: string, port: number, db: number, ops: number): LoadHandle {
+  return startLoadGenerator('bg-block-op', [host, port, db, ops]);
+}
+
+export function stopLoad(handle: LoadHandle): Promise<void> {
+  return handle.stop();
+}
