@@ -75,8 +75,8 @@ function connectError(err: NodeJS.ErrnoException, where: string): Error {
     EHOSTUNREACH: 'host is unreachable',
     EACCES: 'permission denied',
   };
-  const reason = (err.code && reasons[err.code]) ?? err.message;
-  const wrapped = new Error(`couldn't open socket: ${reason} (${where}: ${err.message})`, { cause: err });
+  const reason = (err.code ? reasons[err.code] : undefined) ?? err.message;
+  const wrapped = new Error(`couldn't open socket: ${reason} (${where})`, { cause: err });
   (wrapped as NodeJS.ErrnoException).code = err.code;
   return wrapped;
 }
@@ -96,6 +96,8 @@ export class Client {
   private lostCause: Error | undefined;
   private closedWhy = '';
   private closing: Promise<void> | null = null;
+  /** Bumped by close/destroy/reconnect, so a connect in flight knows it was overtaken. */
+  private generation = 0;
   private raw = false;
   private readTimeoutMs: number | undefined;
   private selectedDb: number | undefined;
@@ -188,13 +190,7 @@ export class Client {
     this.markClosed('reconnect() dropped the previous connection');
     this.sock.destroy();
     this.closing = null;
-    try {
-      await this.open();
-    } catch (err) {
-      this.closedWhy = `reconnect failed: ${(err as Error).message}`;
-      throw err;
-    }
-    if (this.selectedDb !== undefined) await this.callReply('select', this.selectedDb);
+    await this.open();
   }
 
   /** Closes after flushing writes; pending reads reject. Idempotent. */
@@ -225,16 +221,41 @@ export class Client {
   }
 
   private markClosed(why: string): void {
-    if (this.state !== 'closed') {
-      this.state = 'closed';
-      this.closedWhy = why;
-    }
+    this.generation++;
+    this.state = 'closed';
+    this.closedWhy = why;
     this.failAll(this.closedError());
   }
 
+  /** Connects, then names the connection and re-selects the db; on failure nothing stays open. */
   private async open(): Promise<void> {
+    const generation = this.generation;
     const where = this.path ?? `${this.host}:${this.port}`;
-    const sock = await new Promise<net.Socket>((resolve, reject) => {
+    let sock: net.Socket;
+    try {
+      sock = await this.connectSocket(where);
+    } catch (err) {
+      if (generation === this.generation) this.closedWhy = `connect failed: ${(err as Error).message}`;
+      throw err;
+    }
+    if (generation !== this.generation) {
+      // close() or destroy() came while connecting.
+      sock.destroy();
+      throw this.closedError();
+    }
+    this.attach(sock, where);
+    try {
+      if (this.options.name !== undefined) await this.callReply('client', 'setname', this.options.name);
+      if (this.selectedDb !== undefined) await this.callReply('select', this.selectedDb);
+    } catch (err) {
+      if (generation === this.generation) this.markClosed(`connection setup failed: ${(err as Error).message}`);
+      sock.destroy();
+      throw err;
+    }
+  }
+
+  private connectSocket(where: string): Promise<net.Socket> {
+    return new Promise<net.Socket>((resolve, reject) => {
       const sock = this.path ? net.createConnection({ path: this.path }) : net.createConnection({ host: this.host, port: this.port });
       const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
       const timer = setTimeout(() => {
@@ -254,6 +275,9 @@ export class Client {
         reject(connectError(err, where));
       });
     });
+  }
+
+  private attach(sock: net.Socket, where: string): void {
     if (!this.path) sock.setNoDelay(true);
     this.sock = sock;
     this.parser = new RespParser({
@@ -278,7 +302,6 @@ export class Client {
     };
     sock.on('end', onEnd);
     sock.on('close', onEnd);
-    if (this.options.name !== undefined) await this.callReply('client', 'setname', this.options.name);
   }
 
   /** A command whose reply is parsed even in raw mode (used for setup commands). */

@@ -144,9 +144,9 @@ export class ServerHandle {
     return this.requireServer().logLineCount();
   }
 
-  /** Lines of the log matching a regular expression (Tcl count_log_message uses grep). */
+  /** Lines of the log matching a grep (basic regular expression) pattern, as Tcl's count_log_message. */
   countLogMessage(pattern: string): number {
-    const re = new RegExp(pattern);
+    const re = basicRegExp(pattern);
     return this.requireServer().log().split('\n').filter((line) => re.test(line)).length;
   }
 
@@ -192,4 +192,23 @@ export async function connectClient(host: string, port: number, singledb: boolea
     else await client.select(9);
   }
   return client;
+}
+
+/** A grep basic regular expression as a JS RegExp: + ? | ( ) { } are literals, a leading * too. */
+export function basicRegExp(pattern: string): RegExp {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '\\' && i + 1 < pattern.length) {
+      const next = pattern[++i];
+      out += '+?|(){}'.includes(next) ? next : `\\${next}`;
+    } else if ('+?|(){}'.includes(ch)) {
+      out += `\\${ch}`;
+    } else if (ch === '*' && (out === '' || out === '^')) {
+      out += '\\*';
+    } else {
+      out += ch;
+    }
+  }
+  return new RegExp(out);
 }

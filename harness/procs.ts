@@ -71,6 +71,7 @@ export class RunDir {
   }
 
   track(pid: number, what: string): void {
+    mkdirSync(this.pidsDir, { recursive: true });
     writeFileSync(path.join(this.pidsDir, String(pid)), what);
   }
 

@@ -140,6 +140,7 @@ class ByteQueue {
   // Where the last unsuccessful newline search stopped.
   private scanChunk = 0;
   private scanPos = 0;
+  private scanBefore = 0;
 
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
@@ -149,25 +150,25 @@ class ByteQueue {
 
   /** Takes a line up to LF; `cr` tells whether a CR preceded the LF (it is stripped). */
   takeLine(): { line: Buffer; cr: boolean } | undefined {
-    let before = 0; // bytes in the chunks before chunk `index`, from the read position
-    for (let index = 0; index < this.chunks.length; index++) {
+    let before = this.scanBefore; // bytes from the read position to chunk `index`
+    for (let index = this.scanChunk; index < this.chunks.length; index++) {
       const chunk = this.chunks[index]!;
       const start = index === 0 ? this.offset : 0;
-      if (index >= this.scanChunk) {
-        const from = index === this.scanChunk ? Math.max(start, this.scanPos) : start;
-        const at = chunk.indexOf(LF, from);
-        if (at !== -1) {
-          const count = before + at - start;
-          const taken = this.take(count + 1);
-          const cr = count > 0 && taken[count - 1] === CR;
-          return { line: taken.subarray(0, cr ? count - 1 : count), cr };
-        }
+      const from = index === this.scanChunk ? Math.max(start, this.scanPos) : start;
+      const at = chunk.indexOf(LF, from);
+      if (at !== -1) {
+        const count = before + at - start;
+        const taken = this.take(count + 1);
+        const cr = count > 0 && taken[count - 1] === CR;
+        return { line: taken.subarray(0, cr ? count - 1 : count), cr };
       }
-      before += chunk.length - start;
+      if (index < this.chunks.length - 1) before += chunk.length - start;
     }
+    // Resume from the end of the last chunk next time, so long lines cost O(n).
     if (this.chunks.length > 0) {
       this.scanChunk = this.chunks.length - 1;
       this.scanPos = this.chunks[this.scanChunk]!.length;
+      this.scanBefore = before;
     }
     return undefined;
   }
@@ -177,6 +178,7 @@ class ByteQueue {
     if (count > this.length) throw new RangeError(`take(${count}) with ${this.length} bytes buffered`);
     this.scanChunk = 0;
     this.scanPos = 0;
+    this.scanBefore = 0;
     if (count === 0) return EMPTY;
     this.length -= count;
     const first = this.chunks[0]!;
@@ -219,6 +221,7 @@ class ByteQueue {
     this.length = 0;
     this.scanChunk = 0;
     this.scanPos = 0;
+    this.scanBefore = 0;
   }
 }
 

@@ -3,6 +3,7 @@ import type { Options } from './cli.ts';
 import { UsageError } from './cli.ts';
 import { allUnits, normalizeUnit, unitFile } from './units.ts';
 
+
 /** The units a run takes: --single (or all), minus --skip-till and --skipunit, then this --shard's part. */
 export function selectUnits(options: Options, available = allUnits()): string[] {
   let units = available;

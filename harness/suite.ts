@@ -263,7 +263,7 @@ async function runSpawned(c: UnitContext, options: ServerBlockOptions, body: (se
   c.servers.pop();
   await handle.stop({ graceful: options.keepPersistence ?? false });
   if (c.settings.dumpLogs && c.failed !== failedBefore) reportServerTrouble(c, handle, true);
-  else reportServerTrouble(c, handle, false);
+  else reportSanitizerErrors(c, handle);
   if (!options.keepPersistence) cleanPersistence(handle);
 }
 
@@ -276,8 +276,14 @@ function reportServerTrouble(c: UnitContext, handle: ServerHandle, dumpLog: bool
   }
   const crash = server.crashReport();
   if (crash) c.emit({ type: 'info', unit: c.unit, text: `\nLogged crash report (pid ${server.pid}):\n${crash}\n` });
-  const sanitizer = server.sanitizerErrors();
-  if (sanitizer) c.emit({ type: 'info', unit: c.unit, text: `\nLogged sanitizer errors (pid ${server.pid}):\n${sanitizer}\n` });
+  reportSanitizerErrors(c, handle);
+}
+
+/** Checked at every stop, as Tcl's kill_server does; crash reports only when a block failed. */
+function reportSanitizerErrors(c: UnitContext, handle: ServerHandle): void {
+  const server = handle.server;
+  const sanitizer = server?.sanitizerErrors();
+  if (server && sanitizer) c.emit({ type: 'info', unit: c.unit, text: `\nLogged sanitizer errors (pid ${server.pid}):\n${sanitizer}\n` });
 }
 
 function cleanPersistence(handle: ServerHandle): void {

@@ -1,0 +1,91 @@
+// Regression for issue 3899: a master with two replicas whose links keep being cut while
+// redis-benchmark writes to the master; in the end all three must hold the same data.
+import { suite, startServer, test, srv, ctx, fail, waitForCondition, rng, sleep, spawnTool, type ServerHandle } from '../../harness/index.ts';
+
+export default suite(async () => {
+  await startServer({ tags: ['psync2', 'external:skip'] }, async () => {
+    await startServer({}, async () => {
+      await startServer({}, async () => {
+        const debugMsg = false;
+        const duration = 20; // seconds of link cutting
+
+        const R: ServerHandle[] = [0, -1, -2].map((level) => srv(level));
+        const st = (j: number, field: string) => R[j].status(field);
+        const say = (text: string) => ctx().emit({ type: 'info', unit: ctx().unit, text });
+        if (debugMsg) for (const h of R) say(`Log file: ${h.stdout}`);
+
+        await test('PSYNC2 #3899 regression: setup', async () => {
+          await R[1].call('slaveof', R[0].host, R[0].port);
+          await R[2].call('slaveof', R[0].host, R[0].port);
+          await R[0].call('set', 'foo', 'bar');
+          await waitForCondition(
+            50,
+            1000,
+            async () =>
+              (await st(1, 'master_link_status')) === 'up' &&
+              (await st(2, 'master_link_status')) === 'up' &&
+              Number(await R[1].call('dbsize')) === 1 &&
+              Number(await R[2].call('dbsize')) === 1,
+            'Replicas not replicating from master',
+          );
+          await R[0].call('config', 'set', 'repl-backlog-size', '10mb');
+          await R[1].call('config', 'set', 'repl-backlog-size', '10mb');
+        });
+
+        const cycleStart = Date.now();
+        const bench = spawnTool('redis-benchmark', ['-s', R[0].unixsocket, '-n', '10000000', '-r', '1000', 'incr', '__rand_int__'], {
+          stdin: 'ignore',
+          stdout: 'ignore',
+        });
+        const c = ctx();
+        const benchPid = bench.pid ?? 0;
+        if (benchPid) c.run.track(benchPid, 'redis-benchmark');
+        const killBench = async () => {
+          if (bench.exitCode === null && bench.signalCode === null) bench.kill('SIGKILL');
+          await bench;
+          if (benchPid) c.run.untrack(benchPid);
+        };
+        c.deferCleanup(killBench);
+
+        for (;;) {
+          if (Date.now() - cycleStart > duration * 1000) break;
+          if (rng().random() < 0.05) {
+            await test('PSYNC2 #3899 regression: kill first replica', async () => {
+              await R[1].call('client', 'kill', 'type', 'master');
+            });
+          }
+          if (rng().random() < 0.05) {
+            await test('PSYNC2 #3899 regression: kill chained replica', async () => {
+              await R[2].call('client', 'kill', 'type', 'master');
+            });
+          }
+          await sleep(100);
+        }
+        await killBench();
+
+        if (debugMsg) {
+          for (let j = 0; j < 100; j++) {
+            const d = await Promise.all(R.map((h) => h.call('debug', 'digest')));
+            if (d[0] === d[1] && d[1] === d[2]) break;
+            say(d.join('\n'));
+            await sleep(1000);
+          }
+        }
+
+        await test('PSYNC2 #3899 regression: verify consistency', async () => {
+          await waitForCondition(
+            50,
+            1000,
+            async () => {
+              const d0 = await R[0].call('debug', 'digest');
+              const d1 = await R[1].call('debug', 'digest');
+              const d2 = await R[2].call('debug', 'digest');
+              return d0 === d1 && d1 === d2;
+            },
+            () => fail('The three instances have different data sets'),
+          );
+        });
+      });
+    });
+  });
+});

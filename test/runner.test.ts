@@ -1,0 +1,155 @@
+import { execa } from 'execa';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { PROJECT_ROOT } from '../harness/procs.ts';
+
+const RUNTEST = path.join(PROJECT_ROOT, 'runtest');
+const SUITES = path.join(PROJECT_ROOT, 'test', 'fixture-suites');
+
+function isolated(t: { teardown: (fn: () => void) => void }) {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'runtest-runner-'));
+  t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
+  return { tmp, env: { RUNTEST_SUITES_DIR: SUITES, RUNTEST_TMPDIR: tmp, NO_COLOR: '1' } };
+}
+
+function runtest(args: string[], env: Record<string, string>) {
+  return execa(RUNTEST, ['--baseport', '54000', '--portcount', '400', ...args], { env, reject: false, all: true });
+}
+
+function childrenOf(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .filter((e) => {
+      try {
+        return new RegExp(`^PPid:\\s+${parent}$`, 'm').test(readFileSync(`/proc/${e}/status`, 'utf8'));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** Processes whose cwd lies inside dir (servers chdir into their own dirs). */
+function processesUnder(dir: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/cwd`).startsWith(dir)) found.push(Number(entry));
+    } catch {
+      /* gone or not ours */
+    }
+  }
+  return found;
+}
+
+t.test('a passing unit: Tcl lines, summary, exit 0, run dir removed', async (t) => {
+  const { tmp, env } = isolated(t);
+  const r = await runtest(['--single', 'integration/passing', '--seed', '5'], env);
+  t.equal(r.exitCode, 0, r.all);
+  t.match(r.all, /^Testing integration\/passing$/m);
+  t.match(r.all, /^\[ok\]: SET and GET \(\d+ ms\)$/m);
+  t.match(r.all, /^\[ok\]: a slow test \(\d+ ms\)$/m);
+  t.match(r.all, /^\[1\/1 done\]: integration\/passing \(\d+ seconds\)$/m);
+  t.match(r.all, /\\o\/ All tests passed without errors!/);
+  t.match(r.all, /\n3 passed, 0 failed$/);
+  t.same(readdirSync(tmp), [], 'nothing left in tmp');
+});
+
+t.test('tags filter like Tcl: deny gives [ignore], allow keeps only matching', async (t) => {
+  const { env } = isolated(t);
+  const denied = await runtest(['--single', 'integration/passing', '--tags', '-slow'], env);
+  t.match(denied.all, /^\[ignore\]: a slow test: Tag: slow denied$/m);
+  t.match(denied.all, /^2 passed, 0 failed$/m);
+  const only = await runtest(['--single', 'integration/passing', '--only', '/^SET'], env);
+  t.match(only.all, /^\[skip\]: a slow test$/m);
+  t.match(only.all, /^1 passed, 0 failed, 2 skipped$/m);
+});
+
+t.test('a failing test: [err] with message, rerun line, warning list, exit 1, logs kept', async (t) => {
+  const { tmp, env } = isolated(t);
+  const r = await runtest(['--single', 'integration/failing', '--seed', '42'], env);
+  t.equal(r.exitCode, 1);
+  t.match(r.all, /^\[err\]: fails on purpose in suites\/integration\/failing\.ts\nExpected '1' to be equal to '2'$/m);
+  t.match(r.all, /rerun: \.\/runtest --single integration\/failing --only 'fails on purpose' --seed 42/);
+  t.match(r.all, /^\[ok\]: passes after/m, 'the unit goes on after an assertion');
+  t.match(r.all, /!!! WARNING The following tests failed:\n\n\*\*\* \[err\]: fails on purpose/);
+  t.match(r.all, /\n2 passed, 1 failed$/);
+  t.equal(readdirSync(tmp).length, 1, 'run dir kept for its logs');
+});
+
+t.test('a worker that dies is an [exception] for its unit; other units go on; no server left', async (t) => {
+  const { tmp, env } = isolated(t);
+  const r = await runtest(['--single', 'integration/crashing', '--single', 'integration/passing', '--clients', '1'], env);
+  t.equal(r.exitCode, 1);
+  t.match(r.all, /^\[exception\]: integration\/crashing: worker 0 died \(exit code 3\) while running it$/m);
+  t.match(r.all, /^\[ok\]: SET and GET/m);
+  t.same(processesUnder(tmp), [], 'the dead worker\'s server was killed');
+});
+
+t.test('SIGINT in the middle of a run leaves no server running', async (t) => {
+  const { tmp, env } = isolated(t);
+  const child = execa(RUNTEST, ['--baseport', '54500', '--portcount', '400', '--single', 'integration/slow'], { env, reject: false, all: true });
+  let output = '';
+  child.all!.on('data', (b: Buffer) => (output += b.toString()));
+  const deadline = Date.now() + 30_000;
+  while (processesUnder(tmp).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const servers = processesUnder(tmp);
+  t.equal(servers.length, 2, 'two servers were running');
+  child.kill('SIGINT');
+  const r = await child;
+  t.not(r.exitCode, 0);
+  t.match(output, /Interrupted by SIGINT/);
+  await new Promise((r) => setTimeout(r, 200));
+  t.same(processesUnder(tmp), [], 'no server outlives the run');
+});
+
+t.test('a run cleans what an earlier killed run left', async (t) => {
+  const { tmp, env } = isolated(t);
+  const child = execa(RUNTEST, ['--baseport', '54500', '--portcount', '400', '--single', 'integration/slow'], { env, reject: false });
+  const deadline = Date.now() + 30_000;
+  while (processesUnder(tmp).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  // SIGKILL the workers, then the runner: nobody is left to clean up, the servers survive them.
+  const runner = child.pid!;
+  const workers = childrenOf(runner);
+  for (const pid of workers) process.kill(pid, 'SIGKILL');
+  process.kill(runner, 'SIGKILL');
+  await child;
+  await new Promise((r) => setTimeout(r, 500));
+  t.ok(processesUnder(tmp).length >= 1, 'servers of the killed run are still there');
+  const next = await runtest(['--single', 'integration/passing'], env);
+  t.match(next.all, /Killed process \d+ left running by an earlier run/);
+  t.same(processesUnder(tmp), [], 'all cleaned');
+});
+
+t.test('independent blocks split across workers yet draw the same seeded names', async (t) => {
+  const { env } = isolated(t);
+  const names = (out: string) => out.split('\n').filter((l) => l.startsWith('[ok]')).map((l) => l.replace(/ \(\d+ ms\)$/, '')).sort();
+  const split = await runtest(['--single', 'integration/blocks', '--seed', '9', '--clients', '3'], env);
+  const whole = await runtest(['--single', 'integration/blocks', '--seed', '9', '--clients', '1'], env);
+  const other = await runtest(['--single', 'integration/blocks', '--seed', '10', '--clients', '1'], env);
+  t.equal(split.exitCode, 0, split.all);
+  t.equal(names(split.all).length, 3);
+  t.same(names(split.all), names(whole.all), 'same names whether split or not');
+  t.notSame(names(whole.all), names(other.all), 'another seed draws other names');
+  t.match(split.all, /^\[1\/1 done\]: integration\/blocks/m, 'one done line for the unit');
+});
+
+t.test('command line errors are one clear line and exit 1', async (t) => {
+  const { env } = isolated(t);
+  const unknown = await runtest(['--bogus'], env);
+  t.equal(unknown.exitCode, 1);
+  t.equal(unknown.all!.trim().split('\n').length, 1);
+  t.match(unknown.all, /Wrong argument: --bogus/);
+  const missing = await runtest(['--server', '/nonexistent/redis-server', '--single', 'integration/passing'], env);
+  t.equal(missing.exitCode, 1);
+  t.match(missing.all, /server binary not found: \/nonexistent\/redis-server does not exist/);
+  const badUnit = await runtest(['--single', 'integration/nope'], env);
+  t.equal(badUnit.exitCode, 1);
+  t.match(badUnit.all, /unknown unit 'integration\/nope'/);
+  const list = await runtest(['--list-tests'], env);
+  t.equal(list.exitCode, 0);
+  t.match(list.all, /integration\/passing/);
+});
