@@ -2,20 +2,19 @@ import { resolveServerBinary, toolsDirFor, BinaryNotFound } from './harness/bina
 import { helpText, Options, parseArgs, UsageError } from './harness/cli.ts';
 import { drawSeed } from './harness/rng.ts';
 import { defaultClients, runUnits } from './harness/runner.ts';
-import { selectUnits } from './harness/selection.ts';
+import { selectUnits, shardUnits } from './harness/selection.ts';
+import { readDurations } from './harness/reports.ts';
+import path from 'node:path';
 import { defaultSettings } from './harness/settings.ts';
 
 /** Flags that parse but that this version does not implement yet: refused rather than ignored. */
 const NOT_YET: Array<[keyof Options, string]> = [
-  ['junit', '--junit'],
-  ['tap', '--tap'],
-  ['json', '--json'],
-  ['artifacts', '--artifacts'],
-  ['durations', '--durations'],
-  ['shard', '--shard'],
   ['waitServer', '--wait-server'],
   ['forceFailure', '--force-failure'],
 ];
+
+/** Generous: a hung test is reported and its unit abandoned, long before Tcl's global watchdog. */
+const DEFAULT_TEST_TIMEOUT = 600;
 
 function shellQuote(s: string): string {
   return /^[\w./:=@-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
@@ -32,7 +31,11 @@ async function main(argv: string[]): Promise<number> {
     const value = options[key];
     if (value !== undefined && value !== false && !(Array.isArray(value) && value.length === 0)) throw new UsageError(`${flag} is not implemented yet in runtest-ts (remove the flag)`);
   }
-  const units = selectUnits(options);
+  const selected = selectUnits(options);
+  const units = options.shard ? shardUnits(selected, options.shard, options.durations ? readDurations(options.durations) : undefined) : selected;
+  if (options.shard && !options.quiet && !options.tap) {
+    process.stdout.write(`shard ${options.shard.index}/${options.shard.total}: ${units.length} of ${selected.length} unit(s): ${units.join(' ')}\n`);
+  }
   if (options.listTests) {
     for (const unit of units) process.stdout.write(unit + '\n');
     return 0;
@@ -42,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
   const seed = options.seed ?? drawSeed();
   const clients = options.clients ?? defaultClients();
   const loops = options.loop || options.untilFail ? Infinity : (options.loops ?? 1);
-  if (!options.quiet) {
+  if (!options.quiet && !options.tap) {
     const target = options.external ? `external server ${options.host}:${options.port}` : binary;
     process.stdout.write(`runtest-ts: ${units.length} unit(s) against ${target}, ${clients} client(s), seed ${seed}\n`);
   }
@@ -75,7 +78,8 @@ async function main(argv: string[]): Promise<number> {
       baseport: options.baseport,
       portcount: options.portcount,
       seed,
-      testTimeout: options.testTimeout ?? 0,
+      testTimeout: options.testTimeout ?? DEFAULT_TEST_TIMEOUT,
+      artifactsDir: options.artifacts ? path.resolve(options.artifacts) : '',
     }),
     clients,
     timeoutSeconds: options.timeout,
@@ -87,6 +91,9 @@ async function main(argv: string[]): Promise<number> {
     dontPreClean: options.dontPreClean,
     loops,
     untilFail: options.untilFail,
+    tap: options.tap,
+    junitFile: options.junit,
+    jsonFile: options.json,
     rerunCommand: (unit, name) => [...base, '--single', unit, '--only', shellQuote(name), '--seed', String(seed)].join(' '),
   });
   return result.exitCode;

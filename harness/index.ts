@@ -13,3 +13,4 @@ export * from './tools.ts';
 export { sleep } from './time.ts';
 export { startWriteLoad, startBgComplexData, startBgBlockOp, stopLoad, LoadHandle } from './loadgen.ts';
 export { ReplicationStream } from './replstream.ts';
+export * from './aof.ts';

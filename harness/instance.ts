@@ -4,6 +4,7 @@ import { fail, AssertionError } from './assert.ts';
 import { Client } from './client.ts';
 import type { Arg, Reply } from './resp.ts';
 import { globMatch } from './glob.ts';
+import { countMessageLines } from './logs.ts';
 import { RedisServer } from './server.ts';
 
 export interface ClientOptions {
@@ -146,8 +147,7 @@ export class ServerHandle {
 
   /** Lines of the log matching a grep (basic regular expression) pattern, as Tcl's count_log_message. */
   countLogMessage(pattern: string): number {
-    const re = basicRegExp(pattern);
-    return this.requireServer().log().split('\n').filter((line) => re.test(line)).length;
+    return countMessageLines(this.stdout, pattern);
   }
 
   /** The log after line fromLine must glob-match the pattern as a whole (Tcl verify_log_message). */
@@ -194,21 +194,3 @@ export async function connectClient(host: string, port: number, singledb: boolea
   return client;
 }
 
-/** A grep basic regular expression as a JS RegExp: + ? | ( ) { } are literals, a leading * too. */
-export function basicRegExp(pattern: string): RegExp {
-  let out = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === '\\' && i + 1 < pattern.length) {
-      const next = pattern[++i];
-      out += '+?|(){}'.includes(next) ? next : `\\${next}`;
-    } else if ('+?|(){}'.includes(ch)) {
-      out += `\\${ch}`;
-    } else if (ch === '*' && (out === '' || out === '^')) {
-      out += '\\*';
-    } else {
-      out += ch;
-    }
-  }
-  return new RegExp(out);
-}

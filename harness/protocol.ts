@@ -2,8 +2,8 @@
 export type WorkerEvent =
   | { type: 'ready' }
   | { type: 'testing'; unit: string; name: string }
-  | { type: 'ok'; unit: string; name: string; ms: number }
-  | { type: 'err'; unit: string; name: string; message: string; file: string; ms: number }
+  | { type: 'ok'; unit: string; name: string; ms: number; servers?: ServerInfo[] }
+  | { type: 'err'; unit: string; name: string; message: string; file: string; ms: number; servers?: ServerInfo[]; artifacts?: string }
   | { type: 'skip'; unit: string; name: string }
   | { type: 'ignore'; unit: string; text: string }
   | { type: 'exception'; unit: string; message: string }
@@ -11,7 +11,16 @@ export type WorkerEvent =
   | { type: 'server-spawned'; unit: string; pid: number; port: number }
   | { type: 'server-killed'; unit: string; pid: number }
   | { type: 'blocks'; unit: string; count: number }
-  | { type: 'done'; unit: string; block: number | null; ms: number };
+  | { type: 'done'; unit: string; block: number | null; ms: number }
+  /** The worker ends after this unit (a test hung): the runner replaces it instead of assigning more. */
+  | { type: 'retire'; unit: string };
+
+export interface ServerInfo {
+  label: string;
+  port: number;
+  pid: number;
+  dir: string;
+}
 
 /** A unit, or one top-level block of a unit whose blocks are independent. */
 export interface Task {

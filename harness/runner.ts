@@ -1,11 +1,12 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { makeChalk, TclFormat } from './output.ts';
 import { cleanStaleRuns, RunDir } from './procs.ts';
 import type { Task, WorkerEvent } from './protocol.ts';
+import { TapStream, type TestRecord, writeJsonReport, writeJunitReport } from './reports.ts';
 import type { RunSettings } from './settings.ts';
 
 const WORKER_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.ts');
@@ -24,7 +25,12 @@ export interface RunPlan {
   dontPreClean: boolean;
   /** Number of passes over the units; Infinity for --loop. */
   loops: number;
+  /** Stop at the first failure and keep everything. */
   untilFail: boolean;
+  /** TAP 14 on stdout instead of the Tcl lines. */
+  tap?: boolean;
+  junitFile?: string;
+  jsonFile?: string;
   /** The command that reruns one failed test (printed with each failure). */
   rerunCommand: (unit: string, test: string) => string;
   out?: (line: string) => void;
@@ -38,6 +44,7 @@ export interface RunResult {
   exceptions: number;
   failures: string[];
   unitSeconds: Array<[string, number]>;
+  tests: TestRecord[];
   runDir: string;
   exitCode: number;
 }
@@ -48,26 +55,31 @@ interface WorkerSlot {
   task: Task | null;
   state: string;
   startedAt: number;
+  retiring: boolean;
 }
 
 export function defaultClients(): number {
   return Math.max(1, Math.min(16, availableParallelism() * 2));
 }
 
-/** The runner: hands units to worker processes and prints what they report, like test_helper.tcl. */
+/** The runner: hands units to worker processes and reports what they say, like test_helper.tcl. */
 export async function runUnits(plan: RunPlan): Promise<RunResult> {
-  const out = plan.out ?? ((line: string) => process.stdout.write(line + '\n'));
+  const write = plan.out ?? ((line: string) => process.stdout.write(line + '\n'));
+  const tap = plan.tap ? new TapStream(write) : null;
+  // In TAP mode the Tcl lines become TAP comments; results become TAP test points.
+  const out = tap ? (line: string) => tap.comment(line) : write;
   const fmt = new TclFormat(makeChalk());
   if (!plan.dontPreClean) {
     const stale = cleanStaleRuns({ removeDirs: true });
     for (const pid of stale.killed) out(`Killed process ${pid} left running by an earlier run`);
   }
   const run = RunDir.create();
-  const result: RunResult = { passed: 0, failed: 0, skipped: 0, ignored: 0, exceptions: 0, failures: [], unitSeconds: [], runDir: run.dir, exitCode: 0 };
+  const startedAt = new Date().toISOString();
+  const result: RunResult = { passed: 0, failed: 0, skipped: 0, ignored: 0, exceptions: 0, failures: [], unitSeconds: [], tests: [], runDir: run.dir, exitCode: 0 };
   const workers: WorkerSlot[] = [];
   const queue: Task[] = [];
+  const seed = plan.settings.seed;
   let pass = 0;
-  let scheduled = 0;
   let completed = 0;
   let totalUnits = plan.units.length;
   const pendingBlocks = new Map<string, { left: number; startedAt: number }>();
@@ -92,6 +104,12 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
     resolveEnd();
   };
 
+  const record = (r: Omit<TestRecord, 'seed' | 'pass'>) => {
+    const full: TestRecord = { ...r, seed, pass };
+    result.tests.push(full);
+    tap?.record(full);
+  };
+
   const recordFailure = (line: string) => {
     result.failures.push(line);
     if (plan.fastfail || plan.untilFail) {
@@ -107,23 +125,22 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
     return new Promise((resolve) => rl.once('line', () => (rl.close(), resolve())));
   };
 
+  const allIdle = () => workers.every((w) => w.task === null);
+
   const assign = (slot: WorkerSlot) => {
-    if (finished) return;
-    if (queue.length === 0 && workers.every((w) => w.task === null)) enqueuePass();
+    if (finished || slot.retiring) return;
+    if (queue.length === 0 && allIdle()) enqueuePass();
     const task = queue.shift();
     if (!task) {
       slot.task = null;
       slot.state = 'SLEEPING, no more units to assign';
-      if (workers.every((w) => w.task === null)) finish();
+      if (allIdle()) finish();
       return;
     }
     slot.task = task;
     slot.startedAt = Date.now();
     slot.state = `ASSIGNED: ${task.unit}${task.block === null ? '' : ` block ${task.block}`}`;
-    if (task.block === null) {
-      scheduled++;
-      if (!plan.quiet) out(fmt.testing(task.unit));
-    }
+    if (task.block === null && !plan.quiet) out(fmt.testing(task.unit));
     slot.child.send({ type: 'run', task });
   };
 
@@ -140,11 +157,13 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
       case 'ok':
         result.passed++;
         slot.state = `(OK) ${event.name}`;
-        if (!plan.quiet) out(fmt.ok(event.name, event.ms));
+        record({ unit: event.unit, name: event.name, status: 'passed', ms: event.ms, servers: event.servers });
+        if (!plan.quiet && !tap) out(fmt.ok(event.name, event.ms));
         return;
       case 'skip':
         result.skipped++;
-        if (!plan.quiet) out(fmt.skip(event.name));
+        record({ unit: event.unit, name: event.name, status: 'skipped', ms: 0 });
+        if (!plan.quiet && !tap) out(fmt.skip(event.name));
         return;
       case 'ignore':
         result.ignored++;
@@ -155,17 +174,17 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
         return;
       case 'err': {
         result.failed++;
-        const message = `${event.message}\n(seed ${plan.settings.seed}) rerun: ${plan.rerunCommand(event.unit, event.name)}`;
-        const line = fmt.err(event.name, event.file, message);
-        out(line);
+        const rerun = plan.rerunCommand(event.unit, event.name);
+        record({ unit: event.unit, name: event.name, status: 'failed', ms: event.ms, message: event.message, rerun, servers: event.servers, artifacts: event.artifacts });
+        if (!tap) out(fmt.err(event.name, event.file, `${event.message}\n(seed ${seed}) rerun: ${rerun}`));
         recordFailure(fmt.err(event.name, event.file, event.message));
         if (plan.stopOnFailure) paused = waitForEnter('(Test stopped, press enter to resume the tests)');
         return;
       }
       case 'exception': {
         result.exceptions++;
-        const line = fmt.exception(`${event.unit}: ${event.message}\n(seed ${plan.settings.seed})`);
-        out(line);
+        record({ unit: event.unit, name: '(unit aborted)', status: 'exception', ms: 0, message: event.message });
+        out(fmt.exception(`${event.unit}: ${event.message}\n(seed ${seed})`));
         recordFailure(fmt.exception(`${event.unit}: ${event.message.split('\n')[0]}`));
         if (event.message.startsWith('FATAL ')) {
           queue.length = 0;
@@ -180,6 +199,9 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
       case 'server-killed':
         slot.state = `(KILLED SERVER) pid:${event.pid}`;
         return;
+      case 'retire':
+        slot.retiring = true;
+        return;
       case 'blocks': {
         pendingBlocks.set(event.unit, { left: event.count, startedAt: slot.startedAt });
         const extra: Task[] = [];
@@ -190,6 +212,7 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
       }
       case 'done': {
         const split = pendingBlocks.get(event.unit);
+        slot.task = null;
         if (event.block !== null && split) {
           split.left--;
           if (split.left > 0) {
@@ -215,9 +238,9 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
   };
 
   const onSignal = (signal: NodeJS.Signals) => {
-    out(`\nInterrupted by ${signal}: stopping workers and servers...`);
+    write(`\nInterrupted by ${signal}: stopping workers and servers...`);
     const killed = killEverything();
-    out(`Killed ${killed.length} server(s); logs kept in ${run.dir}`);
+    write(`Killed ${killed.length} server(s); logs kept in ${run.dir}`);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   process.on('SIGINT', onSignal);
@@ -235,44 +258,44 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
   }, 1000);
 
   const workerCount = Math.max(1, Math.min(plan.clients, plan.units.length));
-  for (let i = 0; i < workerCount; i++) {
-    const child = fork(WORKER_FILE, ['--runtest-worker'], { execArgv: ['--import', 'tsx'], stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
-    const slot: WorkerSlot = { index: i, child, task: null, state: 'STARTING', startedAt: Date.now() };
-    workers.push(slot);
-    child.on('message', (event: WorkerEvent) => void onEvent(slot, event));
-    child.on('exit', (code, signal) => {
-      if (finished) return;
-      const task = slot.task;
-      if (task) {
-        result.exceptions++;
-        const line = fmt.exception(`${task.unit}: worker ${i} died (${signal ?? `exit code ${code}`}) while running it`);
-        out(line);
-        recordFailure(line);
-        run.killLeftovers();
-        completed++;
-        pendingBlocks.delete(task.unit);
-      }
-      slot.task = null;
-      // Replace the dead worker so the remaining units go on.
-      if (!finished && (queue.length > 0 || pass < plan.loops)) respawn(slot);
-      else if (workers.every((w) => w.task === null)) finish();
-    });
-    const settings: RunSettings = { ...plan.settings, runDir: run.dir, workerIndex: i, workers: workerCount };
-    child.send({ type: 'init', settings });
-  }
-
-  function respawn(slot: WorkerSlot) {
+  const startWorker = (slot: WorkerSlot) => {
     const child = fork(WORKER_FILE, ['--runtest-worker'], { execArgv: ['--import', 'tsx'], stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
     slot.child = child;
+    slot.retiring = false;
     child.on('message', (event: WorkerEvent) => void onEvent(slot, event));
-    child.send({ type: 'init', settings: { ...plan.settings, runDir: run.dir, workerIndex: slot.index, workers: workerCount } });
+    child.on('exit', (code, signal) => onWorkerExit(slot, code, signal));
+    const settings: RunSettings = { ...plan.settings, runDir: run.dir, workerIndex: slot.index, workers: workerCount };
+    child.send({ type: 'init', settings });
+  };
+
+  const onWorkerExit = (slot: WorkerSlot, code: number | null, signal: NodeJS.Signals | null) => {
+    if (finished) return;
+    const task = slot.task;
+    if (task && !slot.retiring) {
+      result.exceptions++;
+      const line = fmt.exception(`${task.unit}: worker ${slot.index} died (${signal ?? `exit code ${code}`}) while running it`);
+      record({ unit: task.unit, name: '(unit aborted)', status: 'exception', ms: 0, message: line });
+      out(line);
+      recordFailure(line);
+      run.killLeftovers();
+      completed++;
+      pendingBlocks.delete(task.unit);
+    }
+    slot.task = null;
+    // Replace the worker so the remaining units go on.
+    if (!finished && (queue.length > 0 || pass < plan.loops)) startWorker(slot);
+    else if (allIdle()) finish();
+  };
+
+  for (let i = 0; i < workerCount; i++) {
+    const slot = { index: i, task: null, state: 'STARTING', startedAt: Date.now(), retiring: false } as unknown as WorkerSlot;
+    workers.push(slot);
+    startWorker(slot);
   }
 
   await ended;
   clearInterval(watchdog);
-  for (const w of workers) {
-    if (w.child.connected) w.child.send({ type: 'exit' });
-  }
+  for (const w of workers) if (w.child.connected) w.child.send({ type: 'exit' });
   await Promise.all(
     workers.map(
       (w) =>
@@ -283,8 +306,7 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
         }),
     ),
   );
-  const leftovers = run.killLeftovers();
-  for (const pid of leftovers) out(`Killing still running Redis server ${pid}`);
+  for (const pid of run.killLeftovers()) out(`Killing still running Redis server ${pid}`);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   process.off('SIGHUP', onSignal);
@@ -292,6 +314,7 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
   out('\n                   The End\n');
   out('Execution time of different units:');
   for (const [unit, seconds] of result.unitSeconds) out(`  ${seconds} seconds - ${unit}`);
+  if (pass > 1) printLoopSummary(result.tests, pass, out);
   const failedCount = result.failed + result.exceptions;
   if (result.failures.length > 0) {
     out(fmt.failedHeader());
@@ -299,9 +322,37 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
     out(`\nServer logs kept in ${run.dir}`);
   } else {
     out(fmt.allPassed());
-    if (!plan.dontClean) run.remove();
+    if (!plan.dontClean && !plan.jsonFile && !plan.junitFile) run.remove();
   }
-  out(fmt.summary(result.passed, failedCount, result.skipped));
+  const meta = {
+    seed,
+    server: plan.settings.binary,
+    startedAt,
+    units: result.unitSeconds.map(([unit, seconds]) => ({ unit, seconds })),
+    passed: result.passed,
+    failed: failedCount,
+    skipped: result.skipped,
+  };
+  if (plan.jsonFile) writeJsonReport(plan.jsonFile, meta, result.tests);
+  if (plan.junitFile) writeJunitReport(plan.junitFile, result.tests);
+  tap?.end();
+  write(fmt.summary(result.passed, failedCount, result.skipped));
   result.exitCode = result.failures.length > 0 ? 1 : 0;
   return result;
+}
+
+/** After several passes: per test that ever failed, how many runs and how many failures. */
+function printLoopSummary(tests: TestRecord[], passes: number, out: (line: string) => void): void {
+  const stats = new Map<string, { runs: number; failures: number }>();
+  for (const t of tests) {
+    const key = `${t.unit}: ${t.name}`;
+    const s = stats.get(key) ?? { runs: 0, failures: 0 };
+    s.runs++;
+    if (t.status === 'failed' || t.status === 'exception') s.failures++;
+    stats.set(key, s);
+  }
+  const flaky = [...stats].filter(([, s]) => s.failures > 0);
+  out(`\nLoop summary: ${passes} passes`);
+  if (flaky.length === 0) out('  no test failed in any pass');
+  for (const [name, s] of flaky) out(`  ${name}: ${s.failures} failed of ${s.runs} runs`);
 }

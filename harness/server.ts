@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -128,7 +128,10 @@ export class RedisServer {
     });
     const configFile = ctx.run.tmpfile('redis.conf');
     const host = config.get('bind')?.split(' ')[0] || ctx.host || '127.0.0.1';
-    const server = new RedisServer(ctx, host, port, dir, configFile, config, opts.configLines ?? [], opts.args ?? []);
+    // As in Tcl, logs go to the final `dir` (an override may point several servers at one dir).
+    const dataDir = path.resolve(config.get('dir') ?? dir);
+    mkdirSync(dataDir, { recursive: true });
+    const server = new RedisServer(ctx, host, port, dataDir, configFile, config, opts.configLines ?? [], opts.args ?? []);
     writeConfigFile(configFile, config, server.configLines);
     const test = ctx.currentTest?.();
     if (test) appendFileSync(server.stdout, `### Starting server for test ${test}\n`);

@@ -29,6 +29,8 @@ export interface RunSettings {
   workers: number;
   /** Per-test limit in seconds; 0 disables it. */
   testTimeout: number;
+  /** Where failed tests' artifact folders go ('' means <run dir>/artifacts). */
+  artifactsDir: string;
 }
 
 export function defaultSettings(partial: Partial<RunSettings> = {}): RunSettings {
@@ -60,6 +62,7 @@ export function defaultSettings(partial: Partial<RunSettings> = {}): RunSettings
     workerIndex: 0,
     workers: 1,
     testTimeout: 0,
+    artifactsDir: '',
     ...partial,
   };
 }

@@ -8,6 +8,9 @@ import { PortAllocator } from './ports.ts';
 import { RunDir } from './procs.ts';
 import type { WorkerEvent } from './protocol.ts';
 import { deriveSeed, Rng } from './rng.ts';
+import { serverLabel, slug, writeFailureArtifacts } from './artifacts.ts';
+import type { TimelineEvent } from './timeline.ts';
+import type { ServerInfo } from './protocol.ts';
 import { RedisServer, ServerStartError, StartOptions } from './server.ts';
 import type { RunSettings } from './settings.ts';
 import type { Overrides } from './config.ts';
@@ -54,6 +57,8 @@ export class UnitContext {
   private inTestDepth = 0;
   private looseServers = new Set<ServerHandle>();
   private cleanups: Array<() => Promise<void> | void> = [];
+  readonly timeline: TimelineEvent[] = [];
+  private failures = 0;
   private externalChecked = false;
 
   constructor(
@@ -92,6 +97,30 @@ export class UnitContext {
     return this.onlyBlock === null || this.onlyBlock === index;
   }
 
+  /** A harness event for the failure timeline (server lifecycle, tests, link faults). */
+  recordEvent(source: string, text: string): void {
+    this.timeline.push({ at: Date.now(), source, text });
+  }
+
+  serverInfos(): ServerInfo[] {
+    return this.servers
+      .filter((h) => h.server)
+      .map((h, i, all) => ({ label: serverLabel(h, i, all.length), port: h.port, pid: h.server!.pid, dir: h.server!.dir }));
+  }
+
+  /** The folder of a failed test's artifacts, written now; undefined in external mode. */
+  keepArtifacts(test: string, reason: string): string | undefined {
+    if (this.settings.external || this.servers.every((h) => !h.server)) return undefined;
+    const root = this.settings.artifactsDir || path.join(this.run.dir, 'artifacts');
+    const folder = path.join(root, slug(this.unit), `${slug(test)}.${process.pid}.${++this.failures}`);
+    try {
+      return writeFailureArtifacts(folder, this.servers, this.timeline, `${test} in ${this.file} (seed ${this.settings.seed}): ${reason.split('\n')[0]}`);
+    } catch (err) {
+      this.emit({ type: 'info', unit: this.unit, text: `could not write artifacts to ${folder}: ${(err as Error).message}` });
+      return undefined;
+    }
+  }
+
   spawnContext() {
     return {
       binary: this.settings.binary,
@@ -100,7 +129,8 @@ export class UnitContext {
       host: this.settings.host,
       globalOverrides: this.settings.globalOverrides,
       currentTest: () => this.currentTest,
-      onEvent: (e: { kind: string; pid: number; port: number }) => {
+      onEvent: (e: { kind: string; pid: number; port: number; detail?: string }) => {
+        this.recordEvent(`:${e.port}`, `${e.kind} pid ${e.pid}${e.detail ? ` (${e.detail})` : ''}`);
         if (e.kind === 'spawn') this.emit({ type: 'server-spawned', unit: this.unit, pid: e.pid, port: e.port });
         if (e.kind === 'exit') this.emit({ type: 'server-killed', unit: this.unit, pid: e.pid });
       },
@@ -288,7 +318,7 @@ function reportSanitizerErrors(c: UnitContext, handle: ServerHandle): void {
 
 function cleanPersistence(handle: ServerHandle): void {
   const server = handle.server!;
-  const dir = server.dir;
+  const dir = server.config.get('dir') ?? server.dir;
   const aofDir = server.config.get('appenddirname') ?? 'appendonlydir';
   for (const target of [path.join(dir, 'dump.rdb'), path.join(dir, aofDir)]) rmSync(target, { recursive: true, force: true });
 }
@@ -348,30 +378,56 @@ export async function test(name: string, body: () => unknown, options: TestOptio
   const previous = c.currentTest;
   c.currentTest = `${name} in ${c.file}`;
   markServers(c, `### Starting test ${c.currentTest}`);
+  c.recordEvent('harness', `test start: ${name}`);
   c.emit({ type: 'testing', unit: c.unit, name });
   const started = Date.now();
+  const failed = (message: string) => {
+    c.failed++;
+    c.recordEvent('harness', `test failed: ${name}`);
+    const artifacts = c.keepArtifacts(name, message);
+    const text = artifacts ? `${message}\nArtifacts: ${artifacts}` : message;
+    c.emit({ type: 'err', unit: c.unit, name, message: text, file: c.file, ms: Date.now() - started, servers: c.serverInfos(), artifacts });
+  };
   try {
-    const result = await c.inTest(async () => body());
-    const ms = Date.now() - started;
+    const result = await c.inTest(() => withTestTimeout(s.testTimeout, name, async () => body()));
     const pattern = options.okPattern;
     if (pattern === undefined || pattern === tclString(result) || globMatch(pattern, tclString(result))) {
       c.passed++;
-      c.emit({ type: 'ok', unit: c.unit, name, ms });
+      c.recordEvent('harness', `test ok: ${name}`);
+      c.emit({ type: 'ok', unit: c.unit, name, ms: Date.now() - started, servers: c.serverInfos() });
     } else {
-      c.failed++;
-      c.emit({ type: 'err', unit: c.unit, name, message: `Expected '${pattern}' to equal or match '${tclString(result)}'`, file: c.file, ms });
+      failed(`Expected '${pattern}' to equal or match '${tclString(result)}'`);
     }
   } catch (err) {
-    const ms = Date.now() - started;
-    if (err instanceof AssertionError || s.durable) {
-      c.failed++;
-      c.emit({ type: 'err', unit: c.unit, name, message: errorText(err), file: c.file, ms });
-    } else {
-      // Not an assertion: like Tcl, it ends the unit (reported as an exception by the worker).
+    if (err instanceof TestTimeout) {
+      failed(err.message);
+      // The test's code may still be running: its servers die now and the unit ends here.
+      for (const handle of c.servers) await handle.server?.kill('SIGKILL');
       throw err;
     }
+    if (err instanceof AssertionError || s.durable) failed(errorText(err));
+    // Not an assertion: like Tcl, it ends the unit (reported as an exception by the worker).
+    else throw err;
   } finally {
     c.currentTest = previous;
+  }
+}
+
+/** A test that overran --test-timeout: reported failed, then its unit is abandoned. */
+export class TestTimeout extends Error {
+  override name = 'TestTimeout';
+}
+
+async function withTestTimeout<T>(seconds: number, name: string, body: () => Promise<T>): Promise<T> {
+  if (!seconds) return body();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TestTimeout(`Test timed out after ${seconds} seconds (--test-timeout): ${name}`)), seconds * 1000);
+  });
+  try {
+    return await Promise.race([body(), expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -3,7 +3,7 @@ import { PortAllocator } from './ports.ts';
 import { RunDir } from './procs.ts';
 import type { RunnerCommand, Task, WorkerEvent } from './protocol.ts';
 import type { RunSettings } from './settings.ts';
-import { errorText, ExternalServerNotEmpty, setContext, SuiteDefinition, UnitContext } from './suite.ts';
+import { errorText, ExternalServerNotEmpty, setContext, SuiteDefinition, TestTimeout, UnitContext } from './suite.ts';
 import { unitFile } from './units.ts';
 
 /** Runs units (or single top-level blocks of them) one at a time, as the runner hands them out. */
@@ -36,6 +36,9 @@ export class Worker {
     return counting.blockCount;
   }
 
+  /** Set when a test hung: this process may still run its code, so it must not take more work. */
+  retired = false;
+
   async runTask(task: Task): Promise<void> {
     const started = Date.now();
     let block = task.block;
@@ -50,7 +53,12 @@ export class Worker {
       }
       await this.runBody(task.unit, def, block);
     } catch (err) {
-      this.emit({ type: 'exception', unit: task.unit, message: `${err instanceof ExternalServerNotEmpty ? 'FATAL ' : ''}${errorText(err)}` });
+      if (err instanceof TestTimeout) {
+        this.retired = true;
+        this.emit({ type: 'retire', unit: task.unit });
+      } else {
+        this.emit({ type: 'exception', unit: task.unit, message: `${err instanceof ExternalServerNotEmpty ? 'FATAL ' : ''}${errorText(err)}` });
+      }
     } finally {
       this.emit({ type: 'done', unit: task.unit, block, ms: Date.now() - started });
     }
@@ -93,7 +101,14 @@ if (process.send && process.argv.includes('--runtest-worker')) {
       worker = new Worker(msg.settings, send);
       send({ type: 'ready' });
     } else if (msg.type === 'run') {
-      queue = queue.then(() => worker!.runTask(msg.task));
+      queue = queue.then(async () => {
+        await worker!.runTask(msg.task);
+        if (worker!.retired) {
+          await worker!.abort();
+          // The callback fires once every earlier message has been handed over.
+          process.send!({ type: 'retire', unit: msg.task.unit }, () => process.exit(0));
+        }
+      });
     } else if (msg.type === 'exit') {
       void queue.then(() => process.exit(0));
     }

@@ -1,0 +1,63 @@
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ServerHandle } from './instance.ts';
+import { mergeTimeline, type TimelineEvent } from './timeline.ts';
+
+/** A folder name from a test name: readable, unique enough, safe on any filesystem. */
+export function slug(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 100) || 'test';
+}
+
+/** How a server appears in reports and timelines: its role in the block and its port. */
+export function serverLabel(handle: ServerHandle, index: number, count: number): string {
+  const level = index - (count - 1);
+  return `srv ${level} :${handle.port}`;
+}
+
+function listing(dir: string, prefix = ''): string[] {
+  if (!existsSync(dir)) return [];
+  const lines: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      lines.push(`${prefix}${entry.name}/`);
+      lines.push(...listing(full, `${prefix}${entry.name}/`));
+    } else {
+      let size = '?';
+      try {
+        size = String(statSync(full).size);
+      } catch {
+        /* removed meanwhile */
+      }
+      lines.push(`${prefix}${entry.name}\t${size}`);
+    }
+  }
+  return lines;
+}
+
+/**
+ * Keeps what explains a failed test: each server's config, stdout/stderr logs and a listing of its
+ * data dir, and timeline.log merging every server line and harness event by time.
+ */
+export function writeFailureArtifacts(folder: string, servers: ServerHandle[], events: TimelineEvent[], header: string): string {
+  mkdirSync(folder, { recursive: true });
+  const logs: Array<{ source: string; file: string }> = [];
+  servers.forEach((handle, index) => {
+    const server = handle.server;
+    if (!server) return;
+    const label = serverLabel(handle, index, servers.length);
+    const dest = path.join(folder, `server-${handle.port}`);
+    mkdirSync(dest, { recursive: true });
+    for (const [file, name] of [
+      [server.configFile, 'redis.conf'],
+      [server.stdout, 'stdout.log'],
+      [server.stderr, 'stderr.log'],
+    ] as const) {
+      if (existsSync(file)) copyFileSync(file, path.join(dest, name));
+    }
+    writeFileSync(path.join(dest, 'dir-listing.txt'), listing(server.dir).join('\n') + '\n');
+    logs.push({ source: label, file: server.stdout });
+  });
+  writeFileSync(path.join(folder, 'timeline.log'), `# ${header}\n` + mergeTimeline(logs, events));
+  return folder;
+}
