@@ -1,5 +1,5 @@
 import { resolveServerBinary, toolsDirFor, BinaryNotFound } from './harness/binary.ts';
-import { helpText, Options, parseArgs, UsageError } from './harness/cli.ts';
+import { helpText, parseArgs, UsageError } from './harness/cli.ts';
 import { drawSeed } from './harness/rng.ts';
 import { defaultClients, runUnits } from './harness/runner.ts';
 import { selectUnits, shardUnits } from './harness/selection.ts';
@@ -7,11 +7,6 @@ import { readDurations } from './harness/reports.ts';
 import path from 'node:path';
 import { defaultSettings } from './harness/settings.ts';
 
-/** Flags that parse but that this version does not implement yet: refused rather than ignored. */
-const NOT_YET: Array<[keyof Options, string]> = [
-  ['waitServer', '--wait-server'],
-  ['forceFailure', '--force-failure'],
-];
 
 /** Generous: a hung test is reported and its unit abandoned, long before Tcl's global watchdog. */
 const DEFAULT_TEST_TIMEOUT = 600;
@@ -27,10 +22,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (options.unsupported.length > 0) throw new UsageError(`${options.unsupported.join(', ')}: not supported by runtest-ts (remove the flag)`);
-  for (const [key, flag] of NOT_YET) {
-    const value = options[key];
-    if (value !== undefined && value !== false && !(Array.isArray(value) && value.length === 0)) throw new UsageError(`${flag} is not implemented yet in runtest-ts (remove the flag)`);
-  }
+  // Refused rather than ignored: upstream only uses it in unit/other, which is not ported.
+  if (options.forceFailure) throw new UsageError('--force-failure only affects unit/other, which runtest-ts does not port (remove the flag)');
   const selected = selectUnits(options);
   const units = options.shard ? shardUnits(selected, options.shard, options.durations ? readDurations(options.durations) : undefined) : selected;
   if (options.shard && !options.quiet && !options.tap) {
@@ -80,6 +73,7 @@ async function main(argv: string[]): Promise<number> {
       seed,
       testTimeout: options.testTimeout ?? DEFAULT_TEST_TIMEOUT,
       artifactsDir: options.artifacts ? path.resolve(options.artifacts) : '',
+      waitServer: options.waitServer,
     }),
     clients,
     timeoutSeconds: options.timeout,

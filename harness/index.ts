@@ -14,3 +14,4 @@ export { sleep } from './time.ts';
 export { startWriteLoad, startBgComplexData, startBgBlockOp, stopLoad, LoadHandle } from './loadgen.ts';
 export { ReplicationStream } from './replstream.ts';
 export * from './aof.ts';
+export * from './proxy.ts';

@@ -61,6 +61,11 @@ export class ServerHandle {
     return this.requireServer().unixsocket;
   }
 
+  /** A server started with requirepass: its clients must AUTH before SELECT. */
+  private get needsAuth(): boolean {
+    return this.server?.config.has('requirepass') ?? false;
+  }
+
   private requireServer(): RedisServer {
     if (!this.server) throw new Error('this server was not started by the harness (external mode): tag the test external:skip');
     return this.server;
@@ -73,7 +78,7 @@ export class ServerHandle {
 
   /** A new client, SELECTed like Tcl's redis_client (deferred use: send/read on it). */
   async newClient(opts: ClientOptions = {}): Promise<Client> {
-    const client = await connectClient(this.host, this.port, this.singledb, opts, this.config.get('requirepass') !== undefined);
+    const client = await connectClient(this.host, this.port, this.singledb, opts, this.needsAuth);
     this.extraClients.add(client);
     return client;
   }
@@ -88,7 +93,7 @@ export class ServerHandle {
 
   async reconnect(): Promise<void> {
     await this.client.close();
-    this.client = await connectClient(this.host, this.port, this.singledb, {}, this.server?.config.get('requirepass') !== undefined);
+    this.client = await connectClient(this.host, this.port, this.singledb, {}, this.needsAuth);
   }
 
   async info(section?: string): Promise<string> {
@@ -112,7 +117,7 @@ export class ServerHandle {
   async restart(opts: { waitReady?: boolean; rotateLogs?: boolean; reconnect?: boolean; shutdown?: 'sigterm' | 'nosave' | 'save' } = {}): Promise<void> {
     this.client.destroy();
     await this.requireServer().restart(opts);
-    if (opts.reconnect ?? true) this.client = await connectClient(this.host, this.port, this.singledb, {}, this.config.get('requirepass') !== undefined);
+    if (opts.reconnect ?? true) this.client = await connectClient(this.host, this.port, this.singledb, {}, this.needsAuth);
   }
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {

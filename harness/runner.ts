@@ -184,9 +184,11 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
       case 'exception': {
         result.exceptions++;
         record({ unit: event.unit, name: '(unit aborted)', status: 'exception', ms: 0, message: event.message });
-        out(fmt.exception(`${event.unit}: ${event.message}\n(seed ${seed})`));
+        const fatal = event.message.startsWith('FATAL ');
+        // A fatal refusal is one line: the run stops before touching anything.
+        out(fmt.exception(fatal ? event.message.slice(6) : `${event.unit}: ${event.message}\n(seed ${seed})`));
         recordFailure(fmt.exception(`${event.unit}: ${event.message.split('\n')[0]}`));
-        if (event.message.startsWith('FATAL ')) {
+        if (fatal) {
           queue.length = 0;
           plan.loops = pass;
           finish();

@@ -25,6 +25,8 @@ export interface SpawnContext {
   currentTest?: () => string | undefined;
   onEvent?: (event: ServerEvent) => void;
   readyTimeoutMs?: number;
+  /** Runs right after each spawn, before waiting for the server (--wait-server). */
+  afterSpawn?: (pid: number) => Promise<void>;
 }
 
 export interface StartOptions {
@@ -180,6 +182,7 @@ export class RedisServer {
     const logOffset = existsSync(this.stdout) ? statSync(this.stdout).size : 0;
     const readyBefore = countLines(readText(this.stdout), READY_LINE);
     this.launch();
+    await this.ctx.afterSpawn?.(this.pid);
     const deadline = Date.now() + (this.ctx.readyTimeoutMs ?? 120_000);
     let delay = 1;
     while (true) {

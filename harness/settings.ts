@@ -31,6 +31,8 @@ export interface RunSettings {
   testTimeout: number;
   /** Where failed tests' artifact folders go ('' means <run dir>/artifacts). */
   artifactsDir: string;
+  /** Pause after each server starts until a line is read on stdin (to attach a debugger). */
+  waitServer: boolean;
 }
 
 export function defaultSettings(partial: Partial<RunSettings> = {}): RunSettings {
@@ -63,6 +65,7 @@ export function defaultSettings(partial: Partial<RunSettings> = {}): RunSettings
     workers: 1,
     testTimeout: 0,
     artifactsDir: '',
+    waitServer: false,
     ...partial,
   };
 }

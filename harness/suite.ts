@@ -129,6 +129,7 @@ export class UnitContext {
       host: this.settings.host,
       globalOverrides: this.settings.globalOverrides,
       currentTest: () => this.currentTest,
+      afterSpawn: this.settings.waitServer ? waitForEnter : undefined,
       onEvent: (e: { kind: string; pid: number; port: number; detail?: string }) => {
         this.recordEvent(`:${e.port}`, `${e.kind} pid ${e.pid}${e.detail ? ` (${e.detail})` : ''}`);
         if (e.kind === 'spawn') this.emit({ type: 'server-spawned', unit: this.unit, pid: e.pid, port: e.port });
@@ -188,6 +189,20 @@ export class UnitContext {
     this.inTestDepth++;
     return fn().finally(() => this.inTestDepth--);
   }
+}
+
+/** Tcl --wait-server: the server is up, the developer attaches a debugger, then presses enter. */
+function waitForEnter(pid: number): Promise<void> {
+  process.stdout.write(`server started PID: ${pid}. press any key to continue...\n`);
+  return new Promise((resolve) => {
+    const onData = () => {
+      process.stdin.off('data', onData);
+      process.stdin.pause();
+      resolve();
+    };
+    process.stdin.on('data', onData);
+    process.stdin.resume();
+  });
 }
 
 /** Fatal for the whole run: nothing may touch a server that holds a user's data. */

@@ -153,3 +153,24 @@ t.test('command line errors are one clear line and exit 1', async (t) => {
   t.equal(list.exitCode, 0);
   t.match(list.all, /integration\/passing/);
 });
+
+t.test('external mode: a server holding keys is left untouched unless --flush-external', async (t) => {
+  const { tmp, env } = isolated(t);
+  const port = 54990;
+  const server = execa('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', tmp, '--enable-debug-command', 'yes'], { reject: false });
+  t.teardown(() => server.kill('SIGKILL'));
+  const cli = (...args: string[]) => execa('redis-cli', ['-p', String(port), ...args], { reject: false });
+  const deadline = Date.now() + 5000;
+  while ((await cli('ping')).stdout !== 'PONG' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await cli('set', 'user:data', 'precious');
+
+  const refused = await execa(RUNTEST, ['--host', '127.0.0.1', '--port', String(port), '--single', 'integration/passing'], { env, reject: false, all: true });
+  t.equal(refused.exitCode, 1);
+  t.match(refused.all, /^\[exception\]: the server at 127\.0\.0\.1:54990 holds 1 key\(s\); the suites flush it: pass --flush-external to allow that$/m);
+  t.equal((await cli('get', 'user:data')).stdout, 'precious', 'the key is still there');
+
+  const allowed = await execa(RUNTEST, ['--host', '127.0.0.1', '--port', String(port), '--single', 'integration/passing', '--flush-external'], { env, reject: false, all: true });
+  t.equal(allowed.exitCode, 0, allowed.all);
+  t.match(allowed.all, /^\[ignore\]: Not supported on external server$/m);
+  t.match(allowed.all, /^2 passed, 0 failed$/m);
+});
