@@ -52,6 +52,11 @@ export function assertNotEqual(value: unknown, expected: unknown, detail?: strin
   }
 }
 
+/** Tcl `string match` on a value's Tcl string form, as a boolean (for conditions, not assertions). */
+export function stringMatch(pattern: string, value: unknown): boolean {
+  return globMatch(pattern, tclString(value));
+}
+
 export function assertMatch(pattern: string, value: unknown, detail?: string): void {
   if (!globMatch(pattern, tclString(value))) {
     throw new AssertionError(`Expected '${tclString(value)}' to match '${pattern}'${detail ? ` ${detail}` : ''}`);

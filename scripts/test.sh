@@ -9,7 +9,7 @@ status=0
 npx tsc --noEmit || { echo "typecheck failed"; status=1; }
 
 unit_log=$(mktemp)
-npx tap --disable-coverage --timeout=600 --jobs=2 'test/**/*.test.ts' 2>&1 | tee "$unit_log"
+npx tap --reporter=terse --disable-coverage --timeout=600 --jobs=2 'test/**/*.test.ts' 2>&1 | tee "$unit_log"
 unit_rc=${PIPESTATUS[0]}
 [ "$unit_rc" = 0 ] || status=1
 unit_total=$(sed -n 's/^# { total: \([0-9]*\).*/\1/p' "$unit_log" | tail -1)

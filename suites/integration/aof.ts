@@ -25,6 +25,7 @@ import {
   getBaseAofPath,
   runCheckAof,
   type ServerHandle,
+  stringMatch,
 } from '../../harness/index.ts';
 import { writeFixture } from '../../fixtures/datasets.ts';
 
@@ -35,14 +36,6 @@ const DEFAULTS = {
   'auto-aof-rewrite-percentage': '0',
 };
 
-function matches(pattern: string, value: string): boolean {
-  try {
-    assertMatch(pattern, value);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The last line of a file, as `tail -1` prints it. */
 function lastLine(file: string): string {
@@ -59,7 +52,7 @@ function lastLine(file: string): string {
 
 /** The server that refused its AOF must end its log with the reason, within ten seconds. */
 async function expectLastLogLine(server: ServerHandle, pattern: string): Promise<void> {
-  await waitForCondition(10, 1000, () => matches(pattern, lastLine(server.stdout)), () => fail('expected error not found on config file'));
+  await waitForCondition(10, 1000, () => stringMatch(pattern, lastLine(server.stdout)), () => fail('expected error not found on config file'));
 }
 
 /** redis-check-aof run the way Tcl's plain exec does: a failing run is an error. */

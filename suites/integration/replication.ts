@@ -12,7 +12,6 @@ import {
   assertEqual,
   assertMatch,
   assertError,
-  AssertionError,
   fail,
   tclString,
   waitForCondition,
@@ -29,24 +28,15 @@ import {
   startBgComplexData,
   ReplicationStream,
   type ServerHandle,
+  stringMatch,
 } from '../../harness/index.ts';
 
 // ---- small local helpers ----
 
-/** Tcl `string match`: true when the glob pattern matches the value's string form. */
-function matches(pattern: string, value: unknown): boolean {
-  try {
-    assertMatch(pattern, value);
-    return true;
-  } catch (err) {
-    if (err instanceof AssertionError) return false;
-    throw err;
-  }
-}
 
 /** The whole log file matches the glob pattern. */
 function logFileMatches(file: string, pattern: string): boolean {
-  return matches(pattern, readFileSync(file, 'utf8'));
+  return stringMatch(pattern, readFileSync(file, 'utf8'));
 }
 
 function verbose(text: string): void {
@@ -63,11 +53,11 @@ async function replicaLinkState(h: ServerHandle): Promise<string> {
 }
 
 async function isLinkedReplica(h: ServerHandle): Promise<boolean> {
-  return tclString((await role(h))[0]) === 'slave' && matches('*master_link_status:up*', await h.info('replication'));
+  return tclString((await role(h))[0]) === 'slave' && stringMatch('*master_link_status:up*', await h.info('replication'));
 }
 
 async function linkUp(h: ServerHandle): Promise<boolean> {
-  return matches('*master_link_status:up*', await h.info('replication'));
+  return stringMatch('*master_link_status:up*', await h.info('replication'));
 }
 
 async function digest(h: ServerHandle): Promise<string> {
@@ -167,7 +157,7 @@ export default suite({ independentBlocks: true }, async () => {
       await slave.call('slaveof', master.host, master.port);
 
       await test('Slave enters handshake', async () => {
-        await waitForCondition(50, 1000, async () => matches('*handshake*', await role(slave)), 'Replica does not enter handshake state');
+        await waitForCondition(50, 1000, async () => stringMatch('*handshake*', await role(slave)), 'Replica does not enter handshake state');
       });
 
       // No keepalive newlines while the master sleeps: the replica must time out.
@@ -374,7 +364,7 @@ export default suite({ independentBlocks: true }, async () => {
                 // All three online as the master sees them.
                 let retry = 500;
                 while (retry) {
-                  if (matches('*slave0:*state=online*slave1:*state=online*slave2:*state=online*', await srv(-3).info())) break;
+                  if (stringMatch('*slave0:*state=online*slave1:*state=online*slave2:*state=online*', await srv(-3).info())) break;
                   retry--;
                   await sleep(100);
                 }
@@ -638,7 +628,7 @@ export default suite({ independentBlocks: true }, async () => {
             res = await replica.waitForLogMessages(['*Internal error in RDB*', '*Finished with success*', '*Successful partial resynchronization*'], loglines, 500, 10);
             verbose(`${res.line} ${res.lineNumber}`);
             loglines = res.lineNumber;
-            if (!matches('*Internal error in RDB*', res.line)) {
+            if (!stringMatch('*Internal error in RDB*', res.line)) {
               // The load completed: make sure the next attempt is a full sync again.
               await forceFullSyncWithNewBacklog(master, [['set', 'asdf', 'asdf']]);
             }
@@ -915,8 +905,8 @@ export default suite({ independentBlocks: true }, async () => {
 
             const bothWaitingForBgsave = async () =>
               (await master.status('rdb_bgsave_in_progress')) === '1' &&
-              matches('*wait_bgsave*', await master.status('slave0')) &&
-              matches('*wait_bgsave*', await master.status('slave1'));
+              stringMatch('*wait_bgsave*', await master.status('slave0')) &&
+              stringMatch('*wait_bgsave*', await master.status('slave1'));
 
             await waitForCondition(50, 100, bothWaitingForBgsave, "rdb child didn't start");
 
@@ -971,7 +961,7 @@ export default suite({ independentBlocks: true }, async () => {
           await waitForCondition(
             50,
             100,
-            async () => (await srv(-2).status('rdb_bgsave_in_progress')) === '1' && matches('*wait_bgsave*', await srv(-2).status('slave0')),
+            async () => (await srv(-2).status('rdb_bgsave_in_progress')) === '1' && stringMatch('*wait_bgsave*', await srv(-2).status('slave0')),
             "full sync didn't start",
           );
           await ignoreError(() => master2.call('shutdown', 'nosave'));
