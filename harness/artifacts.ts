@@ -8,10 +8,23 @@ export function slug(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 100) || 'test';
 }
 
-/** How a server appears in reports and timelines: its role in the block and its port. */
+const ROLES: Record<string, string> = { M: 'master', S: 'replica', C: 'child', X: 'sentinel' };
+
+/** The role the server last logged under (Redis prefixes each log line with pid:M, pid:S...). */
+function loggedRole(handle: ServerHandle): string | undefined {
+  const lines = handle.server?.logTail().trimEnd().split('\n') ?? [];
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = /^\d+:([MSX]) /.exec(lines[i]);
+    if (m) return ROLES[m[1]];
+  }
+  return undefined;
+}
+
+/** How a server appears in reports and timelines: its place in the block, its role and its port. */
 export function serverLabel(handle: ServerHandle, index: number, count: number): string {
   const level = index - (count - 1);
-  return `srv ${level} :${handle.port}`;
+  const role = loggedRole(handle);
+  return `srv ${level}${role ? ` ${role}` : ''} :${handle.port}`;
 }
 
 function listing(dir: string, prefix = ''): string[] {

@@ -412,7 +412,17 @@ export class LinkProxy implements LinkState {
  */
 export async function startLinkProxy(target: ServerHandle, options: Omit<LinkProxyOptions, 'targetHost' | 'targetPort'> = {}): Promise<LinkProxy> {
   const c = ctx();
-  const proxy = await LinkProxy.start({ ...options, targetHost: target.host, targetPort: target.port });
+  const source = `proxy -> :${target.port}`;
+  // Every fault also lands in the unit's timeline, so a failure's timeline.log shows it.
+  const proxy = await LinkProxy.start({
+    ...options,
+    targetHost: target.host,
+    targetPort: target.port,
+    onEvent: (e) => {
+      c.recordEvent(source, `${e.kind}: ${e.detail}`);
+      options.onEvent?.(e);
+    },
+  });
   c.deferCleanup(() => proxy.close());
   return proxy;
 }

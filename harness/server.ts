@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -308,6 +308,24 @@ export class RedisServer {
   async resume(): Promise<void> {
     await resumeProcess(this.pid);
     this.ctx.onEvent?.({ kind: 'resume', pid: this.pid, port: this.port });
+  }
+
+  /** The last bytes of the log (cheap on big logs). */
+  logTail(bytes = 16384): string {
+    try {
+      const fd = openSync(this.stdout, 'r');
+      try {
+        const size = fstatSync(fd).size;
+        const length = Math.min(bytes, size);
+        const buffer = Buffer.alloc(length);
+        readSync(fd, buffer, 0, length, size - length);
+        return buffer.toString('utf8');
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      return '';
+    }
   }
 
   log(): string {

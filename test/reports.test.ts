@@ -59,7 +59,7 @@ t.test('JUnit, JSON and artifacts of a run with one failing test', async (t) => 
   const record = json.tests.find((x: { name: string }) => x.name === 'fails on purpose');
   t.equal(record.status, 'failed');
   t.equal(record.servers.length, 1);
-  t.match(record.servers[0], { label: /^srv 0 :\d+$/, port: Number });
+  t.match(record.servers[0], { label: /^srv 0 master :\d+$/, port: Number });
 
   // The failure's artifact folder: config, logs, data dir listing, one merged timeline.
   const folder = record.artifacts as string;
@@ -71,7 +71,7 @@ t.test('JUnit, JSON and artifacts of a run with one failing test', async (t) => 
   t.match(timeline, /\[harness\] test start: fails on purpose/);
   t.match(timeline, /\[harness\] test failed: fails on purpose/);
   t.match(timeline, /\[:\d+\] spawn pid \d+/);
-  t.match(timeline, /\[srv 0 :\d+\] \d+:M .* Ready to accept connections/);
+  t.match(timeline, /\[srv 0 master :\d+\] \d+:M .* Ready to accept connections/);
   const lines = timeline.trim().split('\n').slice(1);
   const times = lines.map((l) => l.slice(0, 12));
   t.same(times, [...times].sort(), 'lines merged in time order');

@@ -174,3 +174,13 @@ t.test('external mode: a server holding keys is left untouched unless --flush-ex
   t.match(allowed.all, /^\[ignore\]: Not supported on external server$/m);
   t.match(allowed.all, /^2 passed, 0 failed$/m);
 });
+
+t.test('the global --timeout watchdog names the test in progress, kills its servers and fails the run', async (t) => {
+  const { tmp, env } = isolated(t);
+  const r = await runtest(['--single', 'integration/slow', '--timeout', '3'], env);
+  t.equal(r.exitCode, 1);
+  t.match(r.all, /^\[TIMEOUT\]: clients state report follows\.$/m);
+  t.match(r.all, /^worker 0 => \(IN PROGRESS\) waits a long time$/m);
+  t.match(r.all, /\*\*\* \[TIMEOUT\]: no progress for 3 seconds/);
+  t.same(processesUnder(tmp), [], 'its servers were killed');
+});
