@@ -111,6 +111,17 @@ export class Client {
     this.readTimeoutMs = options.readTimeoutMs;
   }
 
+  /** A client for a server that is not ready yet: every call rejects until reconnect() is called. */
+  static unconnected(options: ClientOptions = {}): Client {
+    const client = new Client(options);
+    client.sock = new net.Socket();
+    client.sock.destroy();
+    client.parser = new RespParser(options);
+    client.state = 'closed';
+    client.closedWhy = 'not connected yet: call reconnect() once the server is ready';
+    return client;
+  }
+
   static async connect(options: ClientOptions = {}): Promise<Client> {
     const client = new Client(options);
     await client.open();

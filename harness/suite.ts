@@ -3,6 +3,7 @@ import path from 'node:path';
 import { AssertionError, tclString } from './assert.ts';
 import { globMatch } from './glob.ts';
 import { matchesPatternList, tagsAcceptable, TagPolicy } from './filters.ts';
+import { Client } from './client.ts';
 import { connectClient, ServerHandle } from './instance.ts';
 import { PortAllocator } from './ports.ts';
 import { RunDir } from './procs.ts';
@@ -147,7 +148,7 @@ export class UnitContext {
   }
 
   private async safeConnect(server: RedisServer, ready: boolean) {
-    if (!ready) return disconnectedClient();
+    if (!ready) return Client.unconnected({ host: server.host, port: server.port });
     return connectClient(server.host, server.port, this.settings.singledb, {}, server.config.has('requirepass'));
   }
 
@@ -210,10 +211,6 @@ export class ExternalServerNotEmpty extends Error {
   override name = 'ExternalServerNotEmpty';
 }
 
-function disconnectedClient(): any {
-  const refuse = () => Promise.reject(new Error('the server was started without waiting for it to be ready: call reconnect() first'));
-  return { call: refuse, close: async () => undefined, destroy: () => undefined, select: refuse };
-}
 
 let current: UnitContext | null = null;
 

@@ -503,3 +503,11 @@ t.test('against a real redis-server', { skip: onPath('redis-server') ? false : '
   await victim.reconnect();
   t.equal(await victim.call('ping'), 'PONG');
 });
+
+t.test('an unconnected client rejects calls with a clear reason and closes quietly', async (t) => {
+  const client = Client.unconnected({ host: '127.0.0.1', port: 1 });
+  t.notOk(client.isConnected);
+  await t.rejects(client.call('ping'), /not connected yet: call reconnect\(\) once the server is ready/);
+  await client.close();
+  client.destroy();
+});
