@@ -242,7 +242,7 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
   const onSignal = (signal: NodeJS.Signals) => {
     write(`\nInterrupted by ${signal}: stopping workers and servers...`);
     const killed = killEverything();
-    write(`Killed ${killed.length} server(s); logs kept in ${run.dir}`);
+    write(`Killed ${killed.length} process(es) (servers, load generators); logs kept in ${run.dir}`);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   process.on('SIGINT', onSignal);
