@@ -4,6 +4,7 @@ import { drawSeed } from './harness/rng.ts';
 import { defaultClients, runUnits } from './harness/runner.ts';
 import { selectUnits, shardUnits } from './harness/selection.ts';
 import { readDurations } from './harness/reports.ts';
+import { START_SERVER_FAILURE } from './harness/protocol.ts';
 import path from 'node:path';
 import { defaultSettings } from './harness/settings.ts';
 
@@ -88,7 +89,8 @@ async function main(argv: string[]): Promise<number> {
     tap: options.tap,
     junitFile: options.junit,
     jsonFile: options.json,
-    rerunCommand: (unit, name) => [...base, '--single', unit, '--only', shellQuote(name), '--seed', String(seed)].join(' '),
+    rerunCommand: (unit, name) =>
+      [...base, '--single', unit, ...(name === START_SERVER_FAILURE ? [] : ['--only', shellQuote(name)]), '--seed', String(seed)].join(' '),
   });
   return result.exitCode;
 }

@@ -22,6 +22,9 @@ export interface ServerInfo {
   dir: string;
 }
 
+/** The name an [err] carries when a server failed to start outside any test (Tcl reports it so too). */
+export const START_SERVER_FAILURE = 'start_server';
+
 /** A unit, or one top-level block of a unit whose blocks are independent. */
 export interface Task {
   unit: string;

@@ -11,7 +11,7 @@ import type { WorkerEvent } from './protocol.ts';
 import { deriveSeed, Rng } from './rng.ts';
 import { serverLabel, slug, writeFailureArtifacts } from './artifacts.ts';
 import type { TimelineEvent } from './timeline.ts';
-import type { ServerInfo } from './protocol.ts';
+import { START_SERVER_FAILURE, type ServerInfo } from './protocol.ts';
 import { RedisServer, ServerStartError, StartOptions } from './server.ts';
 import type { RunSettings } from './settings.ts';
 import type { Overrides } from './config.ts';
@@ -51,7 +51,9 @@ export class UnitContext {
   readonly rng: Rng;
   tags: string[] = [];
   servers: ServerHandle[] = [];
+  /** `<name> in <file>`, as written into server logs. */
   currentTest: string | undefined;
+  currentTestName: string | undefined;
   passed = 0;
   failed = 0;
   private topBlocks = 0;
@@ -277,7 +279,7 @@ async function runSpawned(c: UnitContext, options: ServerBlockOptions, body: (se
   } catch (err) {
     if (!(err instanceof ServerStartError)) throw err;
     c.failed++;
-    c.emit({ type: 'err', unit: c.unit, name: c.currentTest ?? 'start_server', message: err.message, file: c.file, ms: 0 });
+    c.emit({ type: 'err', unit: c.unit, name: c.currentTestName ?? START_SERVER_FAILURE, message: err.message, file: c.file, ms: 0 });
     return;
   }
   let handle: ServerHandle;
@@ -297,7 +299,7 @@ async function runSpawned(c: UnitContext, options: ServerBlockOptions, body: (se
     reportServerTrouble(c, handle, c.settings.dumpLogs && err instanceof AssertionError);
     if (!(err instanceof AssertionError) && c.settings.durable) {
       c.failed++;
-      c.emit({ type: 'err', unit: c.unit, name: c.currentTest ?? '(block)', message: errorText(err), file: c.file, ms: 0 });
+      c.emit({ type: 'err', unit: c.unit, name: c.currentTestName ?? '(block)', message: errorText(err), file: c.file, ms: 0 });
       return;
     }
     throw err;
@@ -388,7 +390,9 @@ export async function test(name: string, body: () => unknown, options: TestOptio
     return;
   }
   const previous = c.currentTest;
+  const previousName = c.currentTestName;
   c.currentTest = `${name} in ${c.file}`;
+  c.currentTestName = name;
   markServers(c, `### Starting test ${c.currentTest}`);
   c.recordEvent('harness', `test start: ${name}`);
   c.emit({ type: 'testing', unit: c.unit, name });
@@ -422,6 +426,7 @@ export async function test(name: string, body: () => unknown, options: TestOptio
     else throw err;
   } finally {
     c.currentTest = previous;
+    c.currentTestName = previousName;
   }
 }
 
