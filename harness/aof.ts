@@ -9,7 +9,7 @@ import path from 'node:path';
 import { AssertionError, assertEqual, assertMatch, type Caller } from './assert.ts';
 import type { Overrides } from './config.ts';
 import { overrideEntries } from './config.ts';
-import type { ServerHandle } from './instance.ts';
+import { configGet, type ServerHandle } from './instance.ts';
 import { killServer, spawnServer, startServer } from './suite.ts';
 import { runTool } from './tools.ts';
 
@@ -274,16 +274,11 @@ export function lastIncrAofName(manifestPath: string): string {
 
 // ---- files of a running server --------------------------------------------------------------
 
-async function configValue(r: Caller, param: string): Promise<string> {
-  const reply = (await r.call('config', 'get', param)) as unknown;
-  const pairs = reply instanceof Map ? [...reply].flat() : (reply as unknown[]);
-  return String(pairs[1] ?? '');
-}
 
 async function aofLocation(r: Caller): Promise<{ aofDir: string; manifest: string }> {
-  const dir = await configValue(r, 'dir');
-  const aofDir = path.join(dir, await configValue(r, 'appenddirname'));
-  return { aofDir, manifest: path.join(aofDir, manifestName(await configValue(r, 'appendfilename'))) };
+  const dir = await configGet(r, 'dir');
+  const aofDir = path.join(dir, await configGet(r, 'appenddirname'));
+  return { aofDir, manifest: path.join(aofDir, manifestName(await configGet(r, 'appendfilename'))) };
 }
 
 /** Path of the server's last INCR AOF, from its manifest; '' when there is none (Tcl get_last_incr_aof_path). */

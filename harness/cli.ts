@@ -2,7 +2,7 @@
 // runtest-ts's own. Parsing is pure apart from reading the --skipfile file.
 
 import { readFileSync } from 'node:fs';
-import { parseTagsArg, patternError, type TagPolicy } from './filters.ts';
+import { parseTagsArg, patternError } from './filters.ts';
 
 /** A command-line mistake; `message` is one line naming the problem and the fix. */
 export class UsageError extends Error {
@@ -129,17 +129,6 @@ export function defaultOptions(): Options {
 }
 
 /** The tag rules for this run, for `tagsAcceptable`. */
-export function tagPolicy(options: Options): TagPolicy {
-  return {
-    allowTags: options.allowTags,
-    denyTags: options.denyTags,
-    external: options.external,
-    singledb: options.singledb,
-    largeMemory: options.largeMemory,
-    clusterMode: options.clusterMode,
-    tls: options.tls,
-  };
-}
 
 // ---------------------------------------------------------------------------
 // Value checks

@@ -1,13 +1,10 @@
-import { tclString } from './assert.ts';
-import type { Client } from './client.ts';
-import type { ServerHandle } from './instance.ts';
+import { tclString, type Caller } from './assert.ts';
+import { infoField, type ServerHandle } from './instance.ts';
 import { randomInt, randomKey, randomValue, randpath, rng } from './random.ts';
 import { settings } from './suite.ts';
 
-/** Anything with call(): a Client or a ServerHandle. */
-export type Commander = Pick<Client, 'call'> | Pick<ServerHandle, 'call'>;
 
-async function findKeyWithType(r: Commander, type: string): Promise<string | null> {
+async function findKeyWithType(r: Caller, type: string): Promise<string | null> {
   for (let j = 0; j < 20; j++) {
     const k = await r.call('randomkey');
     if (k === null || k === '') return null;
@@ -17,7 +14,7 @@ async function findKeyWithType(r: Commander, type: string): Promise<string | nul
 }
 
 /** Tcl createComplexDataset: ops random writes across all types, drawn from the run's generator. */
-export async function createComplexDataset(r: Commander, ops: number, opt: Array<'useexpire' | 'usetag'> = []): Promise<void> {
+export async function createComplexDataset(r: Caller, ops: number, opt: Array<'useexpire' | 'usetag'> = []): Promise<void> {
   const useExpire = opt.includes('useexpire');
   const tag = opt.includes('usetag') ? '{t}' : '';
   const g = rng();
@@ -99,7 +96,7 @@ function byteOrder(a: string, b: string): number {
 }
 
 /** Tcl csvdump: every key of every db in a stable text form, for comparing two servers. */
-export async function csvdump(r: Commander): Promise<string> {
+export async function csvdump(r: Caller): Promise<string> {
   const singledb = settings().singledb;
   let out = '';
   for (let db = 0; db < (singledb ? 1 : 16); db++) {
@@ -146,12 +143,12 @@ function digestDisabled(): boolean {
   return s.denyTags.includes('needs:debug') || s.ignoreDigest;
 }
 
-export async function debugDigest(r: Commander): Promise<string> {
+export async function debugDigest(r: Caller): Promise<string> {
   if (digestDisabled()) return 'dummy-digest';
   return String(await r.call('debug', 'digest'));
 }
 
-export async function debugDigestValue(r: Commander, key: string): Promise<string> {
+export async function debugDigestValue(r: Caller, key: string): Promise<string> {
   if (digestDisabled()) return 'dummy-digest-value';
   return String(await r.call('debug', 'digest-value', key));
 }
@@ -172,23 +169,12 @@ export async function populate(handle: ServerHandle, num: number, prefix = 'key:
   }
 }
 
-function statLine(info: string, prefix: string): string | undefined {
-  const line = info.split('\r\n').find((l) => l.startsWith(prefix + ':'));
-  return line?.slice(prefix.length + 1);
-}
 
 /** Tcl cmdrstat: the commandstats line of one command. */
-export async function cmdrstat(cmd: string, r: Commander): Promise<string> {
-  return statLine(String(await r.call('info', 'commandstats')), `cmdstat_${cmd}`) ?? '';
+export async function cmdrstat(cmd: string, r: Caller): Promise<string> {
+  return infoField(String(await r.call('info', 'commandstats')), `cmdstat_${cmd}`) ?? '';
 }
 
-export async function errorrstat(code: string, r: Commander): Promise<string> {
-  return statLine(String(await r.call('info', 'errorstats')), `errorstat_${code}`) ?? '';
-}
-
-/** CONFIG GET of one parameter as a string. */
-export async function configGet(r: Commander, param: string): Promise<string> {
-  const reply = await r.call('config', 'get', param);
-  if (reply instanceof Map) return tclString([...reply.values()][0]);
-  return tclString((reply as unknown[])[1]);
+export async function errorrstat(code: string, r: Caller): Promise<string> {
+  return infoField(String(await r.call('info', 'errorstats')), `errorstat_${code}`) ?? '';
 }

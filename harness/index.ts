@@ -3,7 +3,7 @@ export * from './assert.ts';
 export { Client } from './client.ts';
 export { ReplyError } from './resp.ts';
 export type { Reply, Arg } from './resp.ts';
-export { ServerHandle, infoField, type ClientOptions } from './instance.ts';
+export { ServerHandle, infoField, configGet, type ClientOptions } from './instance.ts';
 export { suite, startServer, spawnServer, killServer, test, tags, srv, r, settings, ctx, type ServerBlockOptions } from './suite.ts';
 export * from './wait.ts';
 export * from './random.ts';

@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fail, AssertionError } from './assert.ts';
+import { fail, AssertionError, tclString, type Caller } from './assert.ts';
 import { Client } from './client.ts';
 import type { Arg, Reply } from './resp.ts';
 import { globMatch } from './glob.ts';
@@ -61,9 +61,21 @@ export class ServerHandle {
     return this.requireServer().unixsocket;
   }
 
+  /** The handle of a server the harness started, with its default client connected (or not yet, when not ready). */
+  static async open(server: RedisServer, singledb: boolean, connected = true): Promise<ServerHandle> {
+    const client = connected
+      ? await connectClient({ host: server.host, port: server.port }, singledb, {}, server.config.has('requirepass'))
+      : Client.unconnected({ host: server.host, port: server.port });
+    return new ServerHandle(server, client, server.host, server.port, singledb);
+  }
+
   /** A server started with requirepass: its clients must AUTH before SELECT. */
   private get needsAuth(): boolean {
     return this.server?.config.has('requirepass') ?? false;
+  }
+
+  private async connect(target: ConnectTarget, opts: ClientOptions = {}): Promise<Client> {
+    return connectClient(target, this.singledb, opts, this.needsAuth);
   }
 
   private requireServer(): RedisServer {
@@ -78,22 +90,21 @@ export class ServerHandle {
 
   /** A new client, SELECTed like Tcl's redis_client (deferred use: send/read on it). */
   async newClient(opts: ClientOptions = {}): Promise<Client> {
-    const client = await connectClient(this.host, this.port, this.singledb, opts, this.needsAuth);
+    const client = await this.connect({ host: this.host, port: this.port }, opts);
     this.extraClients.add(client);
     return client;
   }
 
   /** A client on the unix socket. */
   async newSocketClient(opts: ClientOptions = {}): Promise<Client> {
-    const client = await Client.connect({ path: this.unixsocket, buffers: opts.buffers, readTimeoutMs: opts.readTimeoutMs });
-    if (!opts.noSelect) await client.call(this.singledb ? 'ping' : 'select', ...(this.singledb ? [] : [9]));
+    const client = await this.connect({ path: this.unixsocket }, opts);
     this.extraClients.add(client);
     return client;
   }
 
   async reconnect(): Promise<void> {
     await this.client.close();
-    this.client = await connectClient(this.host, this.port, this.singledb, {}, this.needsAuth);
+    this.client = await this.connect({ host: this.host, port: this.port });
   }
 
   async info(section?: string): Promise<string> {
@@ -117,7 +128,7 @@ export class ServerHandle {
   async restart(opts: { waitReady?: boolean; rotateLogs?: boolean; reconnect?: boolean; shutdown?: 'sigterm' | 'nosave' | 'save' } = {}): Promise<void> {
     this.client.destroy();
     await this.requireServer().restart(opts);
-    if (opts.reconnect ?? true) this.client = await connectClient(this.host, this.port, this.singledb, {}, this.needsAuth);
+    if (opts.reconnect ?? true) this.client = await this.connect({ host: this.host, port: this.port });
   }
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
@@ -189,8 +200,11 @@ export class ServerHandle {
   }
 }
 
-export async function connectClient(host: string, port: number, singledb: boolean, opts: ClientOptions = {}, needsAuth = false): Promise<Client> {
-  const client = await Client.connect({ host, port, buffers: opts.buffers, readTimeoutMs: opts.readTimeoutMs });
+export type ConnectTarget = { host: string; port: number } | { path: string };
+
+/** A client SELECTed as Tcl's are (db 9, or PING with --singledb); no SELECT before AUTH. */
+export async function connectClient(target: ConnectTarget, singledb: boolean, opts: ClientOptions = {}, needsAuth = false): Promise<Client> {
+  const client = await Client.connect({ ...target, buffers: opts.buffers, readTimeoutMs: opts.readTimeoutMs });
   if (opts.resp3) await client.call('hello', 3);
   if (!opts.noSelect && !needsAuth) {
     if (singledb) await client.call('ping');
@@ -199,3 +213,10 @@ export async function connectClient(host: string, port: number, singledb: boolea
   return client;
 }
 
+
+/** CONFIG GET of one parameter as a string (RESP2 pair list or RESP3 map). */
+export async function configGet(r: Caller, param: string): Promise<string> {
+  const reply = await r.call('config', 'get', param);
+  if (reply instanceof Map) return tclString([...reply.values()][0]);
+  return tclString((reply as unknown[])[1]);
+}

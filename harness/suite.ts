@@ -3,19 +3,17 @@ import path from 'node:path';
 import { AssertionError, tclString } from './assert.ts';
 import { globMatch } from './glob.ts';
 import { matchesPatternList, tagsAcceptable, TagPolicy } from './filters.ts';
-import { Client } from './client.ts';
-import { connectClient, ServerHandle } from './instance.ts';
+import { configGet, connectClient, ServerHandle } from './instance.ts';
+import { waitForBgrewriteaof } from './wait.ts';
 import { PortAllocator } from './ports.ts';
 import { RunDir } from './procs.ts';
-import type { WorkerEvent } from './protocol.ts';
 import { deriveSeed, Rng } from './rng.ts';
 import { serverLabel, slug, writeFailureArtifacts } from './artifacts.ts';
 import type { TimelineEvent } from './timeline.ts';
-import { START_SERVER_FAILURE, type ServerInfo } from './protocol.ts';
+import { START_SERVER_FAILURE, type ServerInfo, type WorkerEvent } from './protocol.ts';
 import { RedisServer, ServerStartError, StartOptions } from './server.ts';
 import type { RunSettings } from './settings.ts';
-import type { Overrides } from './config.ts';
-import { overrideEntries } from './config.ts';
+import { overrideEntries, type Overrides } from './config.ts';
 
 export interface SuiteOptions {
   /** Top-level blocks share no state, so the runner may run them on different workers. */
@@ -54,7 +52,6 @@ export class UnitContext {
   /** `<name> in <file>`, as written into server logs. */
   currentTest: string | undefined;
   currentTestName: string | undefined;
-  passed = 0;
   failed = 0;
   private topBlocks = 0;
   private inTestDepth = 0;
@@ -143,15 +140,11 @@ export class UnitContext {
 
   /** Start a server outside a block (Tcl start_server without code); it is stopped at the unit's end at the latest. */
   async spawnLoose(opts: ServerBlockOptions): Promise<ServerHandle> {
-    const server = await RedisServer.start(this.spawnContext(), { ...opts, waitReady: opts.waitReady ?? true });
-    const handle = new ServerHandle(server, await this.safeConnect(server, opts.waitReady ?? true), server.host, server.port, this.settings.singledb);
+    const waitReady = opts.waitReady ?? true;
+    const server = await RedisServer.start(this.spawnContext(), { ...opts, waitReady });
+    const handle = await ServerHandle.open(server, this.settings.singledb, waitReady);
     this.looseServers.add(handle);
     return handle;
-  }
-
-  private async safeConnect(server: RedisServer, ready: boolean) {
-    if (!ready) return Client.unconnected({ host: server.host, port: server.port });
-    return connectClient(server.host, server.port, this.settings.singledb, {}, server.config.has('requirepass'));
   }
 
   forgetLoose(handle: ServerHandle): void {
@@ -284,7 +277,7 @@ async function runSpawned(c: UnitContext, options: ServerBlockOptions, body: (se
   }
   let handle: ServerHandle;
   try {
-    handle = new ServerHandle(server, await connectClient(server.host, server.port, c.settings.singledb, {}, server.config.has('requirepass')), server.host, server.port, c.settings.singledb);
+    handle = await ServerHandle.open(server, c.settings.singledb);
   } catch (err) {
     await server.stop();
     throw err;
@@ -339,7 +332,7 @@ function cleanPersistence(handle: ServerHandle): void {
 
 async function runExternal(c: UnitContext, options: ServerBlockOptions, body: (server: ServerHandle) => Promise<void>): Promise<void> {
   const { host, port, singledb } = c.settings;
-  const client = await connectClient(host, port, singledb);
+  const client = await connectClient({ host, port }, singledb);
   const handle = new ServerHandle(null, client, host, port, singledb);
   c.servers.push(handle);
   const saved: Array<[string, string]> = [];
@@ -348,11 +341,10 @@ async function runExternal(c: UnitContext, options: ServerBlockOptions, body: (s
     await client.call('flushall');
     await client.call('function', 'flush');
     for (const [param, value] of overrideEntries(options.overrides)) {
-      const current = (await client.call('config', 'get', param)) as unknown;
-      const pairs = current instanceof Map ? [...current].flat() : (current as unknown[]);
-      saved.push([param, tclString(pairs[1])]);
+      saved.push([param, await configGet(client, param)]);
       await client.call('config', 'set', param, value);
-      if (param === 'appendonly' && value === 'yes') await waitStatusZero(handle, 'aof_rewrite_in_progress');
+      // A BG* command right after would fail while the rewrite that appendonly starts runs.
+      if (param === 'appendonly' && value === 'yes') await waitForBgrewriteaof(handle);
     }
     await body(handle);
   } finally {
@@ -362,9 +354,6 @@ async function runExternal(c: UnitContext, options: ServerBlockOptions, body: (s
   }
 }
 
-async function waitStatusZero(handle: ServerHandle, field: string): Promise<void> {
-  while ((await handle.status(field)) === '1') await new Promise((r) => setTimeout(r, 20));
-}
 
 export function errorText(err: unknown): string {
   if (err instanceof Error) return err instanceof AssertionError ? err.message : `${err.message}\n${err.stack ?? ''}`;
@@ -408,7 +397,6 @@ export async function test(name: string, body: () => unknown, options: TestOptio
     const result = await c.inTest(() => withTestTimeout(s.testTimeout, name, async () => body()));
     const pattern = options.okPattern;
     if (pattern === undefined || pattern === tclString(result) || globMatch(pattern, tclString(result))) {
-      c.passed++;
       c.recordEvent('harness', `test ok: ${name}`);
       c.emit({ type: 'ok', unit: c.unit, name, ms: Date.now() - started, servers: c.serverInfos() });
     } else {

@@ -2,7 +2,7 @@ import t from 'tap';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultOptions, helpText, parseArgs, tagPolicy, UsageError, type Options } from '../harness/cli.ts';
+import { defaultOptions, helpText, parseArgs, UsageError, type Options } from '../harness/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-test-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -252,15 +252,6 @@ t.test('errors', async (t) => {
   t.type(err, UsageError);
   t.type(err, Error);
   t.notMatch((err as Error).message, /\n/, 'one line');
-});
-
-t.test('tagPolicy', async (t) => {
-  t.same(tagPolicy(parseArgs(['--tags', 'repl -slow', '--host', 'h', '--large-memory'])), {
-    allowTags: ['repl'], denyTags: ['slow'], external: true, singledb: false, largeMemory: true, clusterMode: false, tls: false,
-  });
-  t.same(tagPolicy(parseArgs(['--cluster-mode', '--tls'])), {
-    allowTags: [], denyTags: [], external: false, singledb: true, largeMemory: false, clusterMode: true, tls: true,
-  });
 });
 
 t.test('help text', async (t) => {
