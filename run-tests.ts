@@ -79,7 +79,6 @@ async function main(argv: string[]): Promise<number> {
     clients,
     timeoutSeconds: options.timeout,
     quiet: options.quiet,
-    verbose: options.verbose,
     fastfail: options.fastfail,
     stopOnFailure: options.stopOnFailure,
     dontClean: options.dontClean,

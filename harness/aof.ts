@@ -3,12 +3,11 @@
 // directory that outlives them (the port of tests/support/aofmanifest.tcl and the AOF helpers of
 // tests/support/util.tcl).
 
-import { countMessageLines } from './logs.ts';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { AssertionError, assertEqual, assertMatch, type Caller } from './assert.ts';
-import type { Overrides } from './config.ts';
-import { overrideEntries } from './config.ts';
+import { assertEqual, assertMatch, type Caller } from './assert.ts';
+import { overrideEntries, type Overrides } from './config.ts';
+import { countMessageLines } from './logs.ts';
 import { configGet, type ServerHandle } from './instance.ts';
 import { killServer, spawnServer, startServer } from './suite.ts';
 import { runTool } from './tools.ts';
@@ -20,9 +19,6 @@ export const INCR_AOF_SUFFIX = '.incr';
 export const MANIFEST_SUFFIX = '.manifest';
 export const AOF_FORMAT_SUFFIX = '.aof';
 export const RDB_FORMAT_SUFFIX = '.rdb';
-
-/** The file types a manifest line can name: base, history, incremental. */
-export type AofFileType = 'b' | 'h' | 'i';
 
 /** `<appendfilename>.<seq>.base.<aof|rdb>`, the name the server gives a BASE file. */
 export function baseAofName(appendfilename: string, seq: number, format: 'aof' | 'rdb' = 'aof'): string {
@@ -243,61 +239,52 @@ export function parseManifest(text: string): AofManifestEntry[] {
   return manifestLines(text).map(parseManifestLine);
 }
 
-export function readManifest(manifestPath: string): AofManifestEntry[] {
-  return parseManifest(readFileSync(manifestPath, 'latin1'));
+function readManifestLines(manifestPath: string): string[] {
+  return manifestLines(readFileSync(manifestPath, 'latin1'));
 }
 
 /** The manifest must hold exactly these lines (Tcl assert_aof_manifest_content). */
 export function assertAofManifestContent(manifestPath: string, expected: string[]): void {
-  const lines = manifestLines(readFileSync(manifestPath, 'latin1'));
+  const lines = readManifestLines(manifestPath);
   assertEqual(lines.length, expected.length, `lines of ${manifestPath}: ${JSON.stringify(lines)}`);
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i] !== expected[i]) throw new AssertionError(`Expected '${lines[i]}' to be equal to '${expected[i]}'`);
-  }
+  for (let i = 0; i < lines.length; i++) assertEqual(lines[i], expected[i]);
+}
+
+/** The file of the manifest's first (`first`) or last line when that line has the type, else ''. */
+function manifestEnd(manifestPath: string, end: 'first' | 'last', type: 'b' | 'i'): string {
+  const lines = readManifestLines(manifestPath);
+  if (lines.length === 0) return '';
+  const entry = parseManifestLine(lines[end === 'first' ? 0 : lines.length - 1]!);
+  return entry.type === type ? entry.file : '';
 }
 
 /** The BASE file named by the manifest's first line, or '' when that line is not a BASE. */
 export function currentBaseAofName(manifestPath: string): string {
-  const lines = manifestLines(readFileSync(manifestPath, 'latin1'));
-  if (lines.length === 0) return '';
-  const entry = parseManifestLine(lines[0]!);
-  return entry.type === 'b' ? entry.file : '';
+  return manifestEnd(manifestPath, 'first', 'b');
 }
 
 /** The INCR file named by the manifest's last line, or '' when that line is not an INCR. */
 export function lastIncrAofName(manifestPath: string): string {
-  const lines = manifestLines(readFileSync(manifestPath, 'latin1'));
-  if (lines.length === 0) return '';
-  const entry = parseManifestLine(lines[lines.length - 1]!);
-  return entry.type === 'i' ? entry.file : '';
+  return manifestEnd(manifestPath, 'last', 'i');
 }
 
 // ---- files of a running server --------------------------------------------------------------
 
-
-async function aofLocation(r: Caller): Promise<{ aofDir: string; manifest: string }> {
-  const dir = await configGet(r, 'dir');
-  const aofDir = path.join(dir, await configGet(r, 'appenddirname'));
-  return { aofDir, manifest: path.join(aofDir, manifestName(await configGet(r, 'appendfilename'))) };
+/** Path of a file the running server's manifest names, '' when none. */
+async function serverAofPath(r: Caller, name: (manifestPath: string) => string): Promise<string> {
+  const aofDir = path.join(await configGet(r, 'dir'), await configGet(r, 'appenddirname'));
+  const file = name(path.join(aofDir, manifestName(await configGet(r, 'appendfilename'))));
+  return file === '' ? '' : path.join(aofDir, file);
 }
 
 /** Path of the server's last INCR AOF, from its manifest; '' when there is none (Tcl get_last_incr_aof_path). */
-export async function getLastIncrAofPath(r: Caller): Promise<string> {
-  const { aofDir, manifest } = await aofLocation(r);
-  const name = lastIncrAofName(manifest);
-  return name === '' ? '' : path.join(aofDir, name);
+export function getLastIncrAofPath(r: Caller): Promise<string> {
+  return serverAofPath(r, lastIncrAofName);
 }
 
 /** Path of the server's BASE AOF, from its manifest; '' when there is none (Tcl get_base_aof_path). */
-export async function getBaseAofPath(r: Caller): Promise<string> {
-  const { aofDir, manifest } = await aofLocation(r);
-  const name = currentBaseAofName(manifest);
-  return name === '' ? '' : path.join(aofDir, name);
-}
-
-/** The `dir` a harness-started server runs in (Tcl get_redis_dir). */
-export function getRedisDir(handle: ServerHandle): string {
-  return handle.config.get('dir') ?? handle.dir;
+export function getBaseAofPath(r: Caller): Promise<string> {
+  return serverAofPath(r, currentBaseAofName);
 }
 
 // ---- building files by hand -----------------------------------------------------------------
@@ -306,10 +293,14 @@ export function createAofDir(dirPath: string): void {
   mkdirSync(dirPath, { recursive: true });
 }
 
+function joinChunks(chunks: Array<string | Buffer>): Buffer {
+  return Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c)));
+}
+
 /** Writes an AOF file from chunks (formatCommand output, annotations, raw bytes), creating its dir (Tcl create_aof). */
 export function createAof(dirPath: string, aofFile: string, chunks: Array<string | Buffer>): void {
   createAofDir(dirPath);
-  writeFileSync(aofFile, Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c))));
+  writeFileSync(aofFile, joinChunks(chunks));
 }
 
 /** Writes a manifest from raw text chunks, each usually one line with its newline (Tcl create_aof_manifest). */
@@ -320,8 +311,7 @@ export function createAofManifest(dirPath: string, manifestFile: string, chunks:
 
 /** Appends to an existing AOF or manifest file. */
 export function appendToAof(file: string, chunks: Array<string | Buffer>): void {
-  const previous = existsSync(file) ? readFileSync(file) : Buffer.alloc(0);
-  writeFileSync(file, Buffer.concat([previous, ...chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c))]));
+  appendFileSync(file, joinChunks(chunks));
 }
 
 /** Removes an AOF directory and everything in it (Tcl clean_aof_persistence). */
@@ -333,18 +323,12 @@ export function checkFileExist(dir: string, filename: string): boolean {
   return existsSync(path.join(dir, filename));
 }
 
-export function delFile(dir: string, filename: string): void {
-  rmSync(path.join(dir, filename), { recursive: true, force: true });
-}
-
 // ---- logs -----------------------------------------------------------------------------------
 
 /** Matching lines in <dir>/stdout, where every server started on that dir logs (Tcl count_message_lines). */
 export function countDirLogMessages(dir: string, pattern: string): number {
   return countMessageLines(path.join(dir, 'stdout'), pattern);
 }
-
-export { countMessageLines };
 
 // ---- servers on a given dir -----------------------------------------------------------------
 
@@ -374,9 +358,7 @@ export async function startServerAof(dir: string, opts: AofServerOptions, body: 
     }
     return;
   }
-  await startServer({ overrides, keepPersistence: true }, async (handle) => {
-    await body(handle);
-  });
+  await startServer({ overrides, keepPersistence: true }, body);
 }
 
 // ---- redis-check-aof ------------------------------------------------------------------------

@@ -4,7 +4,7 @@ export { Client } from './client.ts';
 export { ReplyError } from './resp.ts';
 export type { Reply, Arg } from './resp.ts';
 export { ServerHandle, infoField, configGet, type ClientOptions } from './instance.ts';
-export { suite, startServer, spawnServer, killServer, test, tags, srv, r, settings, ctx, type ServerBlockOptions } from './suite.ts';
+export { suite, startServer, spawnServer, killServer, test, tags, srv, r, settings, ctx, puts, verbose, type ServerBlockOptions } from './suite.ts';
 export * from './wait.ts';
 export * from './random.ts';
 export * from './data.ts';

@@ -2,7 +2,6 @@ import { execa, type ResultPromise } from 'execa';
 import path from 'node:path';
 import { AssertionError } from './assert.ts';
 import { PROJECT_ROOT, RunDir } from './procs.ts';
-import { deriveSeed } from './rng.ts';
 import { ctx } from './suite.ts';
 
 export type LoadGenerator = 'gen-write-load' | 'bg-complex-data' | 'bg-block-op';
@@ -42,11 +41,11 @@ export class LoadHandle {
   }
 }
 
-let started = 0;
-
 export function startLoadGenerator(name: LoadGenerator, args: Array<string | number>): LoadHandle {
   const c = ctx();
-  const seed = deriveSeed(c.settings.seed, c.unit, name, started++);
+  // Drawn from the unit's generator: the same run seed gives the generators the same seeds, whatever
+  // else this worker process ran before.
+  const seed = c.rng.nextUint32();
   const file = path.join(PROJECT_ROOT, 'helpers', `${name}.ts`);
   const proc = execa(process.execPath, ['--import', 'tsx', file, ...args.map(String), '--seed', String(seed), '--run-dir', c.run.dir], {
     reject: false,

@@ -111,27 +111,23 @@ export class RunDir {
 }
 
 /** Kills what runs that died without cleaning up left behind and removes their directories. */
-export function cleanStaleRuns(opts: { removeDirs: boolean }): { killed: number[]; removed: string[] } {
+export function cleanStaleRuns(): number[] {
   const killed: number[] = [];
-  const removed: string[] = [];
-  if (!existsSync(TMP_ROOT)) return { killed, removed };
+  if (!existsSync(TMP_ROOT)) return killed;
   for (const name of readdirSync(TMP_ROOT)) {
     const match = /^run\.(\d+)$/.exec(name);
     if (!match) continue;
     const runnerPid = Number(match[1]);
-    if (runnerPid !== process.pid && isAlive(runnerPid) && belongsToRunner(runnerPid, name)) continue;
+    if (runnerPid !== process.pid && isNodeProcess(runnerPid)) continue;
     const run = new RunDir(path.join(TMP_ROOT, name));
     killed.push(...run.killLeftovers());
-    if (opts.removeDirs) {
-      run.remove();
-      removed.push(run.dir);
-    }
+    run.remove();
   }
-  return { killed, removed };
+  return killed;
 }
 
-/** A live pid with the runner's number might be a recycled pid: trust it only if it is a node process. */
-function belongsToRunner(pid: number, _runName: string): boolean {
+/** A live runner: its pid might be recycled, so it must also be a node process. */
+function isNodeProcess(pid: number): boolean {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('node');
   } catch {

@@ -18,7 +18,6 @@ export interface RunPlan {
   /** Global watchdog: seconds without progress before the run is stopped (Tcl --timeout). */
   timeoutSeconds: number;
   quiet: boolean;
-  verbose: boolean;
   fastfail: boolean;
   stopOnFailure: boolean;
   dontClean: boolean;
@@ -70,8 +69,7 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
   const out = tap ? (line: string) => tap.comment(line) : write;
   const fmt = new TclFormat(makeChalk());
   if (!plan.dontPreClean) {
-    const stale = cleanStaleRuns({ removeDirs: true });
-    for (const pid of stale.killed) out(`Killed process ${pid} left running by an earlier run`);
+    for (const pid of cleanStaleRuns()) out(`Killed process ${pid} left running by an earlier run`);
   }
   const run = RunDir.create();
   const startedAt = new Date().toISOString();
@@ -260,8 +258,9 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
   }, 1000);
 
   const workerCount = Math.max(1, Math.min(plan.clients, plan.units.length));
-  const startWorker = (slot: WorkerSlot) => {
-    const child = fork(WORKER_FILE, ['--runtest-worker'], { execArgv: ['--import', 'tsx'], stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
+  const forkWorker = () => fork(WORKER_FILE, ['--runtest-worker'], { execArgv: ['--import', 'tsx'], stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
+  /** Gives the slot a fresh worker process (at start, or replacing one that died or retired). */
+  const startWorker = (slot: WorkerSlot, child = forkWorker()) => {
     slot.child = child;
     slot.retiring = false;
     child.on('message', (event: WorkerEvent) => void onEvent(slot, event));
@@ -290,9 +289,9 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
   };
 
   for (let i = 0; i < workerCount; i++) {
-    const slot = { index: i, task: null, state: 'STARTING', startedAt: Date.now(), retiring: false } as unknown as WorkerSlot;
+    const slot: WorkerSlot = { index: i, child: forkWorker(), task: null, state: 'STARTING', startedAt: Date.now(), retiring: false };
     workers.push(slot);
-    startWorker(slot);
+    startWorker(slot, slot.child);
   }
 
   await ended;

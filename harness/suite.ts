@@ -478,3 +478,14 @@ export function settings(): RunSettings {
   return ctx().settings;
 }
 
+
+/** Tcl `puts` from a test: a line in the run's output. */
+export function puts(text: string): void {
+  const c = ctx();
+  c.emit({ type: 'info', unit: c.unit, text });
+}
+
+/** Tcl `if {$::verbose} { puts ... }`. */
+export function verbose(text: string): void {
+  if (settings().verbose) puts(text);
+}

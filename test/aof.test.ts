@@ -1,6 +1,7 @@
 // The pure parts of harness/aof.ts: RESP commands as stored in an AOF, reading them back, and
 // manifest lines (quoting, parsing, writing) as the server reads and writes them.
 import t from 'tap';
+import { countMessageLines } from '../harness/logs.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,6 @@ import {
   baseAofName,
   checkFileExist,
   cleanAofPersistence,
-  countMessageLines,
   createAof,
   createAofManifest,
   currentBaseAofName,

@@ -3,12 +3,19 @@
 import t, { type Test } from 'tap';
 import { createHash } from 'node:crypto';
 import { access, readFile, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa, type ResultPromise } from 'execa';
-import getPort from 'get-port';
+import { execa } from 'execa';
 import { dir as tmpDir } from 'tmp-promise';
+
+import { Client } from '../harness/client.ts';
+import { countMessageLines } from '../harness/logs.ts';
+import type { RunDir } from '../harness/procs.ts';
+import type { Reply } from '../harness/resp.ts';
+import { RedisServer, type SpawnContext } from '../harness/server.ts';
+import { toolPath, type ToolName } from '../harness/tools.ts';
+import { SERVER_BINARY, testRun } from './support/env.ts';
+import { toolsDirFor } from '../harness/binary.ts';
 
 import { crc64 } from '../fixtures/rdb/crc64.ts';
 import { lzfCompress, lzfDecompress } from '../fixtures/rdb/lzf.ts';
@@ -25,185 +32,63 @@ import {
   type FixtureName,
 } from '../fixtures/datasets.ts';
 
-const SERVER = process.env.REDIS_SERVER ?? 'redis-server';
-const CHECK_RDB = process.env.REDIS_CHECK_RDB ?? 'redis-check-rdb';
-const CHECK_AOF = process.env.REDIS_CHECK_AOF ?? 'redis-check-aof';
-
 const hex = (...bytes: number[]): Buffer => Buffer.from(bytes);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------
-// A minimal RESP2 client and a redis-server spawner, just for these checks.
+// Servers, clients and tools come from the harness. Each top-level test that
+// starts servers gets its own run dir and port range (57000..57919, one base
+// per test; the tests run one after another).
 
-type Reply = string | number | null | Reply[] | ReplyError;
-class ReplyError extends Error {}
+const PORT_BASE = {
+  writer: 57000,
+  hashZipmap: 57080,
+  hashZiplist: 57160,
+  zsetZiplist: 57240,
+  listQuicklist: 57320,
+  encodings: 57400,
+  scriptbackup: 57480,
+  corruptZiplist: 57560,
+  corruptEmptyKeys: 57640,
+  rdbPreamble: 57720,
+} as const;
 
-function parseReply(buf: Buffer, pos: number): [Reply, number] | undefined {
-  const eol = buf.indexOf('\r\n', pos);
-  if (eol < 0) return undefined;
-  const line = buf.toString('utf8', pos + 1, eol);
-  const next = eol + 2;
-  switch (buf[pos]) {
-    case 0x2b: // +
-      return [line, next];
-    case 0x2d: // -
-      return [new ReplyError(line), next];
-    case 0x3a: // :
-      return [Number(line), next];
-    case 0x24: {
-      // $
-      const len = Number(line);
-      if (len < 0) return [null, next];
-      if (buf.length < next + len + 2) return undefined;
-      return [buf.toString('utf8', next, next + len), next + len + 2];
-    }
-    case 0x2a: {
-      // *
-      const n = Number(line);
-      if (n < 0) return [null, next];
-      const items: Reply[] = [];
-      let p = next;
-      for (let i = 0; i < n; i++) {
-        const r = parseReply(buf, p);
-        if (!r) return undefined;
-        items.push(r[0]);
-        p = r[1];
-      }
-      return [items, p];
-    }
-    default:
-      throw new Error(`bad RESP type byte ${buf[pos]}`);
-  }
+/** Runs a redis-check-* tool found on PATH (no suite context here); never throws on a non-zero exit. */
+async function runCheck(tool: ToolName, path: string) {
+  const res = await execa(toolPath(tool, toolsDirFor(SERVER_BINARY)), [path], { reject: false });
+  return { code: res.exitCode, stdout: res.stdout, out: `${res.stdout}\n${res.stderr}` };
 }
 
-class Conn {
-  private buf = Buffer.alloc(0);
-  private readonly waiting: { resolve: (r: Reply) => void; reject: (e: Error) => void }[] = [];
+const checkRdb = (path: string) => runCheck('redis-check-rdb', path);
 
-  private constructor(private readonly sock: net.Socket) {
-    sock.on('data', (d: Buffer) => {
-      this.buf = Buffer.concat([this.buf, d]);
-      for (;;) {
-        const r = this.waiting.length ? parseReply(this.buf, 0) : undefined;
-        if (!r) break;
-        this.buf = this.buf.subarray(r[1]);
-        this.waiting.shift()!.resolve(r[0]);
-      }
-    });
-    const fail = (e: Error): void => {
-      for (const w of this.waiting.splice(0)) w.reject(e);
-    };
-    sock.on('error', fail);
-    sock.on('close', () => fail(new Error('connection closed')));
-  }
-
-  static connect(port: number): Promise<Conn> {
-    return new Promise((resolve, reject) => {
-      const sock = net.connect({ port, host: '127.0.0.1' });
-      sock.once('connect', () => {
-        sock.removeListener('error', reject);
-        resolve(new Conn(sock));
-      });
-      sock.once('error', reject);
-    });
-  }
-
-  /** Send one command; error replies come back as ReplyError values. */
-  send(...args: (string | number)[]): Promise<Reply> {
-    const parts = [`*${args.length}\r\n`];
-    for (const a of args) parts.push(`$${Buffer.byteLength(String(a))}\r\n${a}\r\n`);
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      this.sock.write(parts.join(''));
-    });
-  }
-
-  /** Send one command; error replies throw. */
-  async call(...args: (string | number)[]): Promise<Reply> {
-    const r = await this.send(...args);
-    if (r instanceof ReplyError) throw r;
-    return r;
-  }
-
-  close(): void {
-    this.sock.destroy();
-  }
-}
-
-interface Spawned {
-  proc: ResultPromise;
-  port: number;
-  /** Everything the process wrote to stdout and stderr so far (its log: no logfile is set). */
-  output(): string;
-  exited(): boolean;
-}
-
-/** Spawn redis-server on a free loopback port with the given extra arguments; killed at teardown. */
-async function spawnServer(tt: Test, dir: string, extra: string[]): Promise<Spawned> {
-  const port = await getPort({ host: '127.0.0.1' });
-  const args = [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
-    '--save', '', '--enable-debug-command', 'yes', '--daemonize', 'no',
-    ...extra,
-  ];
-  const proc = execa(SERVER, args, { reject: false, buffer: false, stdin: 'ignore', cwd: dir });
-  let out = '';
-  let done = false;
-  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const finished = proc.then(() => void (done = true));
-  tt.teardown(async () => {
-    if (!done) proc.kill('SIGKILL');
-    await finished;
+/**
+ * Starts a server whose `dir` is `dir` (its log, `server.log()`, is dir/stdout) once it is ready
+ * ("Ready to accept", after loading), checks PING answers PONG and returns a connected client.
+ * Both are ended at teardown.
+ */
+async function startServer(tt: Test, ctx: SpawnContext, dir: string, overrides: Record<string, string | number>): Promise<{ server: RedisServer; r: Client }> {
+  const server = await RedisServer.start(ctx, {
+    overrides: [['dir', dir], ['save', ''], ['enable-debug-command', 'yes'], ...Object.entries(overrides)],
   });
-  return { proc, port, output: () => out, exited: () => done };
+  tt.teardown(() => server.kill('SIGKILL'));
+  const r = await Client.connect({ host: server.host, port: server.port });
+  tt.teardown(() => r.close());
+  const pong = await r.call('PING');
+  if (pong !== 'PONG') throw new Error(`redis-server answers PING with ${String(pong)}:\n${server.log()}`);
+  return { server, r };
 }
 
-/** Spawn a server and wait until PING answers PONG (not LOADING); returns a connection closed at teardown. */
-async function startServer(tt: Test, dir: string, extra: string[]): Promise<{ srv: Spawned; r: Conn }> {
-  const srv = await spawnServer(tt, dir, extra);
-  const deadline = Date.now() + 10_000;
-  let conn: Conn | undefined;
-  while (Date.now() < deadline) {
-    if (srv.exited()) throw new Error(`redis-server exited during start:\n${srv.output()}`);
-    try {
-      conn ??= await Conn.connect(srv.port);
-      if ((await conn.send('PING')) === 'PONG') {
-        const c = conn;
-        tt.teardown(() => c.close());
-        return { srv, r: c };
-      }
-    } catch {
-      conn?.close();
-      conn = undefined;
-    }
-    await sleep(10);
-  }
-  conn?.close();
-  throw new Error(`redis-server not ready after 10 s:\n${srv.output()}`);
-}
-
-/** A fresh directory holding fixture `name`, removed at teardown. */
-async function fixtureDir(tt: Test, name: FixtureName, file: string = name): Promise<string> {
-  const d = await tmpDir({ unsafeCleanup: true, prefix: 'fixtures-rdb-' });
-  tt.teardown(() => d.cleanup());
-  await writeFixture(name, join(d.path, file));
-  return d.path;
+/** A fresh directory in the run dir holding fixture `name` (removed with the run dir). */
+async function fixtureDir(run: RunDir, name: FixtureName, file: string = name): Promise<string> {
+  const dir = run.tmpdir('fixture');
+  await writeFixture(name, join(dir, file));
+  return dir;
 }
 
 /** Start a server on fixture `name` (as its dbfilename) with extra config. */
-async function loadRdb(tt: Test, name: FixtureName, extra: string[] = []) {
-  const dir = await fixtureDir(tt, name);
-  return startServer(tt, dir, ['--dbfilename', name, '--appendonly', 'no', ...extra]);
+async function loadRdb(tt: Test, ctx: SpawnContext, name: FixtureName, extra: Record<string, string> = {}) {
+  const dir = await fixtureDir(ctx.run, name);
+  return startServer(tt, ctx, dir, { dbfilename: name, appendonly: 'no', ...extra });
 }
-
-async function checkRdb(path: string) {
-  const res = await execa(CHECK_RDB, [path], { reject: false });
-  return { code: res.exitCode, out: `${res.stdout}\n${res.stderr}` };
-}
-
-const countLines = (text: string, needle: string): number =>
-  text.split('\n').filter((l) => l.includes(needle)).length;
 
 // ---------------------------------------------------------------------------
 // Encoders.
@@ -381,17 +266,17 @@ t.test('rdb writer: every record type loads into redis-server', async (tt) => {
     .string('in3', 'three')
     .finish();
   tt.ok(rdb.includes(Buffer.from([0x80, 0x00, 0x00, 0x4e, 0x20])), 'a 32-bit length (20000) is written');
-  const d = await tmpDir({ unsafeCleanup: true });
-  tt.teardown(() => d.cleanup());
-  await writeFile(join(d.path, 'all.rdb'), rdb);
-  const chk = await checkRdb(join(d.path, 'all.rdb'));
+  const { ctx } = testRun(tt, PORT_BASE.writer);
+  const dir = ctx.run.tmpdir('fixture');
+  await writeFile(join(dir, 'all.rdb'), rdb);
+  const chk = await checkRdb(join(dir, 'all.rdb'));
   tt.equal(chk.code, 0, 'redis-check-rdb exits 0');
   tt.match(chk.out, /Checksum OK/);
   tt.match(chk.out, /\[info\] 13 keys read/);
   tt.match(chk.out, /\[info\] 2 expires/);
   tt.match(chk.out, /\[info\] 1 already expired/);
 
-  const { r } = await startServer(tt, d.path, ['--dbfilename', 'all.rdb', '--appendonly', 'no', '--sanitize-dump-payload', 'yes']);
+  const { r } = await startServer(tt, ctx, dir, { dbfilename: 'all.rdb', appendonly: 'no', 'sanitize-dump-payload': 'yes' });
   tt.match(await r.call('INFO', 'persistence'), /rdb_last_load_keys_expired:1\r\n/);
   tt.equal(await r.call('GET', 'big'), bigText);
   tt.equal(await r.call('GET', 'noise'), noise);
@@ -425,20 +310,21 @@ const magic = (name: FixtureName): string => buildFixture(name).subarray(0, 9).t
 
 t.test('hash-zipmap.rdb', async (tt) => {
   tt.equal(magic('hash-zipmap.rdb'), 'REDIS0003');
-  const dir = await fixtureDir(tt, 'hash-zipmap.rdb');
+  const { ctx } = testRun(tt, PORT_BASE.hashZipmap);
+  const dir = await fixtureDir(ctx.run, 'hash-zipmap.rdb');
   const chk = await checkRdb(join(dir, 'hash-zipmap.rdb'));
   tt.equal(chk.code, 0, 'redis-check-rdb exits 0');
   tt.match(chk.out, /RDB looks OK/);
   tt.match(chk.out, /\[info\] 1 keys read/);
 
-  const cases: [string, string[], RegExp][] = [
-    ['default: converts to listpack', [], /listpack/],
-    ['hash-max-ziplist-entries 1: hashtable', ['--hash-max-ziplist-entries', '1'], /hashtable/],
-    ['hash-max-ziplist-value 1: hashtable', ['--hash-max-ziplist-value', '1'], /hashtable/],
+  const cases: [string, Record<string, string>, RegExp][] = [
+    ['default: converts to listpack', {}, /listpack/],
+    ['hash-max-ziplist-entries 1: hashtable', { 'hash-max-ziplist-entries': '1' }, /hashtable/],
+    ['hash-max-ziplist-value 1: hashtable', { 'hash-max-ziplist-value': '1' }, /hashtable/],
   ];
   for (const [label, extra, enc] of cases) {
     await tt.test(label, async (st) => {
-      const { r } = await loadRdb(st, 'hash-zipmap.rdb', extra);
+      const { r } = await loadRdb(st, ctx, 'hash-zipmap.rdb', extra);
       await r.call('SELECT', 0);
       st.match(await r.call('DEBUG', 'OBJECT', 'hash'), enc);
       st.equal(await r.call('HLEN', 'hash'), 2);
@@ -449,17 +335,18 @@ t.test('hash-zipmap.rdb', async (tt) => {
 
 t.test('hash-ziplist.rdb', async (tt) => {
   tt.equal(magic('hash-ziplist.rdb'), 'REDIS0009');
-  const dir = await fixtureDir(tt, 'hash-ziplist.rdb');
+  const { ctx } = testRun(tt, PORT_BASE.hashZiplist);
+  const dir = await fixtureDir(ctx.run, 'hash-ziplist.rdb');
   const chk = await checkRdb(join(dir, 'hash-ziplist.rdb'));
   tt.equal(chk.code, 0, 'redis-check-rdb exits 0');
   tt.match(chk.out, /Checksum OK/);
   tt.match(chk.out, /RDB looks OK/);
   for (const [label, extra, enc] of [
-    ['default: converts to listpack', [], 'listpack'],
-    ['hash-max-ziplist-entries 1: hashtable', ['--hash-max-ziplist-entries', '1'], 'hashtable'],
+    ['default: converts to listpack', {}, 'listpack'],
+    ['hash-max-ziplist-entries 1: hashtable', { 'hash-max-ziplist-entries': '1' }, 'hashtable'],
   ] as const) {
     await tt.test(label, async (st) => {
-      const { r } = await loadRdb(st, 'hash-ziplist.rdb', [...extra]);
+      const { r } = await loadRdb(st, ctx, 'hash-ziplist.rdb', { ...extra });
       await r.call('SELECT', 0);
       st.equal(await r.call('OBJECT', 'ENCODING', 'hash'), enc);
       st.equal(await r.call('HLEN', 'hash'), 2);
@@ -470,16 +357,17 @@ t.test('hash-ziplist.rdb', async (tt) => {
 
 t.test('zset-ziplist.rdb', async (tt) => {
   tt.equal(magic('zset-ziplist.rdb'), 'REDIS0010');
-  const dir = await fixtureDir(tt, 'zset-ziplist.rdb');
+  const { ctx } = testRun(tt, PORT_BASE.zsetZiplist);
+  const dir = await fixtureDir(ctx.run, 'zset-ziplist.rdb');
   const chk = await checkRdb(join(dir, 'zset-ziplist.rdb'));
   tt.equal(chk.code, 0, 'redis-check-rdb exits 0');
   tt.match(chk.out, /Checksum OK/);
   for (const [label, extra, enc] of [
-    ['default: converts to listpack', [], 'listpack'],
-    ['zset-max-ziplist-entries 1: skiplist', ['--zset-max-ziplist-entries', '1'], 'skiplist'],
+    ['default: converts to listpack', {}, 'listpack'],
+    ['zset-max-ziplist-entries 1: skiplist', { 'zset-max-ziplist-entries': '1' }, 'skiplist'],
   ] as const) {
     await tt.test(label, async (st) => {
-      const { r } = await loadRdb(st, 'zset-ziplist.rdb', [...extra]);
+      const { r } = await loadRdb(st, ctx, 'zset-ziplist.rdb', { ...extra });
       await r.call('SELECT', 0);
       st.equal(await r.call('OBJECT', 'ENCODING', 'zset'), enc);
       st.equal(await r.call('ZCARD', 'zset'), 2);
@@ -490,13 +378,14 @@ t.test('zset-ziplist.rdb', async (tt) => {
 
 t.test('list-quicklist.rdb', async (tt) => {
   tt.equal(magic('list-quicklist.rdb'), 'REDIS0008');
-  const dir = await fixtureDir(tt, 'list-quicklist.rdb');
+  const { ctx } = testRun(tt, PORT_BASE.listQuicklist);
+  const dir = await fixtureDir(ctx.run, 'list-quicklist.rdb');
   const chk = await checkRdb(join(dir, 'list-quicklist.rdb'));
   tt.equal(chk.code, 0, 'redis-check-rdb exits 0');
   tt.match(chk.out, /AUX FIELD redis-ver = '4\.0\.9'/);
   tt.match(chk.out, /Checksum OK/);
   tt.match(chk.out, /\[info\] 2 keys read/);
-  const { r } = await loadRdb(tt, 'list-quicklist.rdb');
+  const { r } = await loadRdb(tt, ctx, 'list-quicklist.rdb');
   await r.call('SELECT', 0);
   tt.equal(await r.call('TYPE', 'list'), 'list');
   tt.equal(await r.call('OBJECT', 'ENCODING', 'list'), 'quicklist');
@@ -506,7 +395,7 @@ t.test('list-quicklist.rdb', async (tt) => {
 });
 
 /** csvdump as the Tcl harness does it (util.tcl), over databases 0..15. */
-async function csvdump(r: Conn): Promise<string> {
+async function csvdump(r: Client): Promise<string> {
   let o = '';
   const q = (s: Reply): string => `"${String(s)}"`;
   for (let db = 0; db < 16; db++) {
@@ -559,12 +448,13 @@ t.test('encodings.rdb', async (tt) => {
   const data = buildFixture('encodings.rdb');
   tt.equal(magic('encodings.rdb'), 'REDIS0004');
   tt.ok(data.includes(Buffer.from([0x0c, ...Buffer.from('compressible'), 0xc3])), 'compressible is LZF-encoded');
-  const dir = await fixtureDir(tt, 'encodings.rdb');
+  const { ctx } = testRun(tt, PORT_BASE.encodings);
+  const dir = await fixtureDir(ctx.run, 'encodings.rdb');
   const chk = await checkRdb(join(dir, 'encodings.rdb'));
   tt.equal(chk.code, 0, 'redis-check-rdb exits 0');
   tt.match(chk.out, /\[info\] 13 keys read/);
   tt.match(chk.out, /RDB looks OK/);
-  const { r } = await loadRdb(tt, 'encodings.rdb');
+  const { r } = await loadRdb(tt, ctx, 'encodings.rdb');
   await r.call('SELECT', 0);
   tt.equal(await csvdump(r), ENCODINGS_CSV, 'csvdump matches rdb.tcl "RDB encoding loading test"');
   await r.call('SELECT', 0);
@@ -582,13 +472,14 @@ t.test('scriptbackup.rdb', async (tt) => {
   const sha = 'a0c38691e9fffe4563723c32ba77a34398e090e6';
   tt.equal(createHash('sha1').update(SCRIPTBACKUP_LUA).digest('hex'), sha, 'the kept script has the SHA1 rdb.tcl uses');
   tt.equal(magic('scriptbackup.rdb'), 'REDIS0010');
-  const dir = await fixtureDir(tt, 'scriptbackup.rdb');
+  const { ctx } = testRun(tt, PORT_BASE.scriptbackup);
+  const dir = await fixtureDir(ctx.run, 'scriptbackup.rdb');
   const chk = await checkRdb(join(dir, 'scriptbackup.rdb'));
   tt.equal(chk.code, 0, 'redis-check-rdb exits 0');
   tt.ok(chk.out.includes(`AUX FIELD lua = '${SCRIPTBACKUP_LUA}'`), 'lua aux field present');
   tt.match(chk.out, /\[info\] 0 keys read/);
   tt.match(chk.out, /Checksum OK/);
-  const { r } = await loadRdb(tt, 'scriptbackup.rdb');
+  const { r } = await loadRdb(tt, ctx, 'scriptbackup.rdb');
   tt.same(await r.call('SCRIPT', 'EXISTS', sha), [0], "script won't load anymore if it's in rdb");
   tt.equal(await r.call('DBSIZE'), 0);
 });
@@ -597,27 +488,33 @@ t.test('corrupt_ziplist.rdb', async (tt) => {
   const data = buildFixture('corrupt_ziplist.rdb');
   tt.equal(magic('corrupt_ziplist.rdb'), 'REDIS0007');
   tt.same(data.subarray(-9), hex(0xff, 0, 0, 0, 0, 0, 0, 0, 0), 'EOF then a zero checksum');
-  const dir = await fixtureDir(tt, 'corrupt_ziplist.rdb');
+  const { ctx } = testRun(tt, PORT_BASE.corruptZiplist);
+  const dir = await fixtureDir(ctx.run, 'corrupt_ziplist.rdb');
   const chk = await checkRdb(join(dir, 'corrupt_ziplist.rdb'));
   tt.not(chk.code, 0, 'redis-check-rdb rejects it');
   tt.match(chk.out, /Hash ziplist integrity check failed/);
   tt.match(chk.out, /Reading key 'key:000000000091'/);
 
-  const srv = await spawnServer(tt, dir, [
-    '--dbfilename', 'corrupt_ziplist.rdb', '--appendonly', 'no', '--loglevel', 'verbose',
-    '--use-exit-on-panic', 'yes', '--crash-memcheck-enabled', 'no', '--sanitize-dump-payload', 'no',
-  ]);
-  const deadline = Date.now() + 5000;
-  while (!srv.exited() && Date.now() < deadline) await sleep(20);
-  tt.ok(srv.exited(), 'rdb loading failed: the server exited');
-  const out = srv.output();
-  tt.equal(countLines(out, 'Terminating server after rdb file reading failure.'), 1);
-  tt.ok(countLines(out, 'integrity check failed') > 1, 'more than one "integrity check failed" line');
+  // The server must exit while loading: don't wait for it to be ready.
+  const server = await RedisServer.start(ctx, {
+    overrides: {
+      dir, save: '', 'enable-debug-command': 'yes',
+      dbfilename: 'corrupt_ziplist.rdb', appendonly: 'no', loglevel: 'verbose',
+      'use-exit-on-panic': 'yes', 'crash-memcheck-enabled': 'no', 'sanitize-dump-payload': 'no',
+    },
+    waitReady: false,
+  });
+  tt.teardown(() => server.kill('SIGKILL'));
+  tt.ok(await server.waitExit(5000), 'rdb loading failed: the server exited');
+  // grep patterns: the "." is escaped so it matches only a dot, as the old substring search did.
+  tt.equal(countMessageLines(server.stdout, 'Terminating server after rdb file reading failure\\.'), 1);
+  tt.ok(countMessageLines(server.stdout, 'integrity check failed') > 1, 'more than one "integrity check failed" line');
 });
 
 t.test('corrupt_empty_keys.rdb', async (tt) => {
   tt.equal(magic('corrupt_empty_keys.rdb'), 'REDIS0010');
-  const dir = await fixtureDir(tt, 'corrupt_empty_keys.rdb');
+  const { ctx } = testRun(tt, PORT_BASE.corruptEmptyKeys);
+  const dir = await fixtureDir(ctx.run, 'corrupt_empty_keys.rdb');
   const chk = await checkRdb(join(dir, 'corrupt_empty_keys.rdb'));
   // redis-check-rdb 7.0.15 treats an empty key as an error and stops at the first one.
   tt.not(chk.code, 0, 'redis-check-rdb stops at the first empty key');
@@ -630,15 +527,15 @@ t.test('corrupt_empty_keys.rdb', async (tt) => {
   ];
   for (const sanitize of ['no', 'yes']) {
     await tt.test(`sanitize-dump-payload ${sanitize}`, async (st) => {
-      const { srv, r } = await loadRdb(st, 'corrupt_empty_keys.rdb', ['--sanitize-dump-payload', sanitize]);
+      const { server, r } = await loadRdb(st, ctx, 'corrupt_empty_keys.rdb', { 'sanitize-dump-payload': sanitize });
       await r.call('SELECT', 0);
       st.equal(await r.call('DBSIZE'), 0);
-      const lines = srv.output().split('\n');
+      const lines = server.log().split('\n');
       for (const k of keys) {
         st.ok(lines.some((l) => l.endsWith(`skipping empty key: ${k}`)), `skipping empty key: ${k}`);
       }
-      st.equal(countLines(srv.output(), 'skipping empty key:'), 9);
-      st.match(srv.output(), /Done loading RDB, keys loaded: 0, keys expired: 0, empty keys skipped: 9\./);
+      st.equal(countMessageLines(server.stdout, 'skipping empty key:'), 9);
+      st.match(server.log(), /Done loading RDB, keys loaded: 0, keys expired: 0, empty keys skipped: 9\./);
     });
   }
 });
@@ -647,18 +544,17 @@ t.test('rdb-preamble.aof', async (tt) => {
   const data = buildFixture('rdb-preamble.aof');
   tt.equal(magic('rdb-preamble.aof'), 'REDIS0010');
   tt.ok(data.subarray(-30).toString('latin1').endsWith('*3\r\n$3\r\nset\r\n$2\r\nk3\r\n$2\r\nv3\r\n'), 'AOF tail');
+  const { ctx } = testRun(tt, PORT_BASE.rdbPreamble);
 
   await tt.test('redis-check-aof: old-style AOF', async (st) => {
-    const dir = await fixtureDir(st, 'rdb-preamble.aof');
-    const res = await execa(CHECK_AOF, [join(dir, 'rdb-preamble.aof')], { reject: false });
-    st.equal(res.exitCode, 0);
+    const dir = await fixtureDir(ctx.run, 'rdb-preamble.aof');
+    const res = await runCheck('redis-check-aof', join(dir, 'rdb-preamble.aof'));
+    st.equal(res.code, 0);
     st.match(res.stdout, /Start checking Old-Style AOF[\s\S]*Checksum OK[\s\S]*RDB preamble is OK, proceeding with AOF tail[\s\S]*is valid/);
   });
 
   await tt.test('redis-check-aof: base of a multi-part AOF', async (st) => {
-    const d = await tmpDir({ unsafeCleanup: true });
-    st.teardown(() => d.cleanup());
-    const aofDir = join(d.path, 'appendonlydir');
+    const aofDir = join(ctx.run.tmpdir('aof'), 'appendonlydir');
     await writeFixture('rdb-preamble.aof', join(aofDir, 'appendonly.aof.1.base.aof'));
     await writeFile(
       join(aofDir, 'appendonly.aof.1.incr.aof'),
@@ -668,8 +564,8 @@ t.test('rdb-preamble.aof', async (tt) => {
       join(aofDir, 'appendonly.aof.manifest'),
       'file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n',
     );
-    const res = await execa(CHECK_AOF, [join(aofDir, 'appendonly.aof.manifest')], { reject: false });
-    st.equal(res.exitCode, 0);
+    const res = await runCheck('redis-check-aof', join(aofDir, 'appendonly.aof.manifest'));
+    st.equal(res.code, 0);
     st.match(
       res.stdout,
       /Start checking Multi Part AOF[\s\S]*Start to check BASE AOF \(RDB format\)[\s\S]*DB preamble is OK, proceeding with AOF tail[\s\S]*BASE AOF[\s\S]*is valid[\s\S]*Start to check INCR files[\s\S]*INCR AOF[\s\S]*is valid[\s\S]*All AOF files and manifest are valid/,
@@ -677,16 +573,16 @@ t.test('rdb-preamble.aof', async (tt) => {
   });
 
   await tt.test('loads as a pre-7.0 appendonly.aof (upgraded to multi-part)', async (st) => {
-    const dir = await fixtureDir(st, 'rdb-preamble.aof', 'appendonly.aof');
-    const { srv, r } = await startServer(st, dir, [
-      '--appendonly', 'yes', '--appendfilename', 'appendonly.aof', '--appenddirname', 'appendonlydir',
-      '--auto-aof-rewrite-percentage', '0', '--dbfilename', 'dump.rdb',
-    ]);
+    const dir = await fixtureDir(ctx.run, 'rdb-preamble.aof', 'appendonly.aof');
+    const { server, r } = await startServer(st, ctx, dir, {
+      appendonly: 'yes', appendfilename: 'appendonly.aof', appenddirname: 'appendonlydir',
+      'auto-aof-rewrite-percentage': 0, dbfilename: 'dump.rdb',
+    });
     st.equal(await r.call('GET', 'k1'), 'v1');
     st.equal(await r.call('GET', 'k2'), 'v2');
     st.equal(await r.call('GET', 'k3'), 'v3');
     st.equal(await r.call('DBSIZE'), 3);
-    st.match(srv.output(), /RDB has an AOF tail/);
+    st.match(server.log(), /RDB has an AOF tail/);
     await st.rejects(access(join(dir, 'appendonly.aof')), 'moved out of the server dir');
     await access(join(dir, 'appendonlydir', 'appendonly.aof'));
     st.equal(

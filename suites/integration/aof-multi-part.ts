@@ -25,12 +25,10 @@ import {
   checkFileExist,
   assertAofManifestContent,
   countDirLogMessages,
-  getRedisDir,
-  BASE_AOF_SUFFIX,
-  INCR_AOF_SUFFIX,
-  MANIFEST_SUFFIX,
-  AOF_FORMAT_SUFFIX,
-  RDB_FORMAT_SUFFIX,
+  baseAofName,
+  incrAofName,
+  manifestName,
+  type Caller,
   type ServerHandle,
 } from '../../harness/index.ts';
 import { writeFixture } from '../../fixtures/datasets.ts';
@@ -61,7 +59,7 @@ function killChild(server: ServerHandle): number | null {
 }
 
 /** Reloading the AOF gives back the same dataset. */
-async function assertDigestSurvivesLoadaof(r: { call: ServerHandle['call'] }): Promise<void> {
+async function assertDigestSurvivesLoadaof(r: Caller): Promise<void> {
   const d1 = await debugDigest(r);
   await r.call('debug', 'loadaof');
   const d2 = await debugDigest(r);
@@ -73,16 +71,16 @@ export default suite(async () => {
   const aofDirname = 'appendonlydir';
   const aofBasename = 'appendonly.aof';
   const aofDirpath = path.join(serverPath, aofDirname);
-  const aofBase1File = path.join(aofDirpath, `${aofBasename}.1${BASE_AOF_SUFFIX}${AOF_FORMAT_SUFFIX}`);
-  const aofBase2File = path.join(aofDirpath, `${aofBasename}.2${BASE_AOF_SUFFIX}${AOF_FORMAT_SUFFIX}`);
-  const aofIncr1File = path.join(aofDirpath, `${aofBasename}.1${INCR_AOF_SUFFIX}${AOF_FORMAT_SUFFIX}`);
-  const aofIncr2File = path.join(aofDirpath, `${aofBasename}.2${INCR_AOF_SUFFIX}${AOF_FORMAT_SUFFIX}`);
-  const aofIncr3File = path.join(aofDirpath, `${aofBasename}.3${INCR_AOF_SUFFIX}${AOF_FORMAT_SUFFIX}`);
-  const aofManifestFile = path.join(aofDirpath, `${aofBasename}${MANIFEST_SUFFIX}`);
+  const aofBase1File = path.join(aofDirpath, baseAofName(aofBasename, 1));
+  const aofBase2File = path.join(aofDirpath, baseAofName(aofBasename, 2));
+  const aofIncr1File = path.join(aofDirpath, incrAofName(aofBasename, 1));
+  const aofIncr2File = path.join(aofDirpath, incrAofName(aofBasename, 2));
+  const aofIncr3File = path.join(aofDirpath, incrAofName(aofBasename, 3));
+  const aofManifestFile = path.join(aofDirpath, manifestName(aofBasename));
   const aofOldNameOldPath = path.join(serverPath, aofBasename);
   const aofOldNameNewPath = path.join(aofDirpath, aofBasename);
   const aofOldNameOldPath2 = path.join(serverPath, `${aofBasename}2`);
-  const aofManifestFile2 = path.join(aofDirpath, `${aofBasename}2${MANIFEST_SUFFIX}`);
+  const aofManifestFile2 = path.join(aofDirpath, manifestName(`${aofBasename}2`));
   const aofServer = { overrides: DEFAULTS };
 
   /** The server must die loading its AOF and have logged `pattern` (counted over every server on serverPath). */
@@ -486,8 +484,8 @@ export default suite(async () => {
     await test('Multi Part AOF can handle appendfilename contains whitespaces', async () => {
       // The config file holds the quoted name with \n escapes: the server reads real newlines.
       await startServer({ overrides: { appendonly: 'yes', appendfilename: '" file seq \\n\\n.aof "' } }, async (r) => {
-        const dir = getRedisDir(r);
-        const aofManifestName = path.join(dir, 'appendonlydir', ' file seq \n\n.aof ' + MANIFEST_SUFFIX);
+        const dir = r.dir;
+        const aofManifestName = path.join(dir, 'appendonlydir', manifestName(' file seq \n\n.aof '));
         const redis = await db0Client(r);
 
         assertEqual(await redis.call('set', 'k1', 'v1'), 'OK');
@@ -508,7 +506,7 @@ export default suite(async () => {
         const client = await db0Client(server);
         await waitDoneLoading(server);
 
-        assertEqual(checkFileExist(aofDirpath, `${aofBasename}.1${BASE_AOF_SUFFIX}${RDB_FORMAT_SUFFIX}`) ? 1 : 0, 1);
+        assertEqual(checkFileExist(aofDirpath, baseAofName(aofBasename, 1, 'rdb')) ? 1 : 0, 1);
 
         assertAofManifestContent(aofManifestFile, ['file appendonly.aof.1.base.rdb seq 1 type b', 'file appendonly.aof.1.incr.aof seq 1 type i']);
 
@@ -525,7 +523,7 @@ export default suite(async () => {
         const client = await db0Client(server);
         await waitDoneLoading(server);
 
-        assertEqual(checkFileExist(aofDirpath, `${aofBasename}.1${BASE_AOF_SUFFIX}${AOF_FORMAT_SUFFIX}`) ? 1 : 0, 1);
+        assertEqual(checkFileExist(aofDirpath, baseAofName(aofBasename, 1)) ? 1 : 0, 1);
 
         assertAofManifestContent(aofManifestFile, ['file appendonly.aof.1.base.aof seq 1 type b', 'file appendonly.aof.1.incr.aof seq 1 type i']);
 
@@ -542,14 +540,12 @@ export default suite(async () => {
     // that reloads identical.
 
     await startServer({ tags: ['Multi Part AOF'], overrides: { 'aof-use-rdb-preamble': 'yes', appendonly: 'no' } }, async (r) => {
-      const dir = getRedisDir(r);
+      const dir = r.dir;
       const aofBasename = 'appendonly.aof';
       const aofDirname = 'appendonlydir';
       const aofDirpath = path.join(dir, aofDirname);
-      const aofManifestName = `${aofBasename}${MANIFEST_SUFFIX}`;
+      const aofManifestName = manifestName(aofBasename);
       const aofManifestFile = path.join(dir, aofDirname, aofManifestName);
-      const fileName = (seq: number, kind: 'base' | 'incr', format: 'rdb' | 'aof') =>
-        `${aofBasename}.${seq}${kind === 'base' ? BASE_AOF_SUFFIX : INCR_AOF_SUFFIX}${format === 'rdb' ? RDB_FORMAT_SUFFIX : AOF_FORMAT_SUFFIX}`;
       const exists = (name: string) => (checkFileExist(aofDirpath, name) ? 1 : 0);
 
       const masterHost = r.host;
@@ -574,8 +570,8 @@ export default suite(async () => {
         assertAofManifestContent(aofManifestFile, ['file appendonly.aof.1.base.rdb seq 1 type b', 'file appendonly.aof.1.incr.aof seq 1 type i']);
 
         assertEqual(exists(aofManifestName), 1);
-        assertEqual(exists(fileName(1, 'base', 'rdb')), 1);
-        assertEqual(exists(fileName(1, 'incr', 'aof')), 1);
+        assertEqual(exists(baseAofName(aofBasename, 1, 'rdb')), 1);
+        assertEqual(exists(incrAofName(aofBasename, 1)), 1);
 
         await r.call('bgrewriteaof');
         await waitForBgrewriteaof(r);
@@ -588,11 +584,11 @@ export default suite(async () => {
         await waitForCondition(
           1000,
           10,
-          () => exists(fileName(1, 'base', 'rdb')) === 0 && exists(fileName(1, 'incr', 'aof')) === 0,
+          () => exists(baseAofName(aofBasename, 1, 'rdb')) === 0 && exists(incrAofName(aofBasename, 1)) === 0,
           () => fail('Failed to delete history AOF'),
         );
-        assertEqual(exists(fileName(2, 'base', 'rdb')), 1);
-        assertEqual(exists(fileName(2, 'incr', 'aof')), 1);
+        assertEqual(exists(baseAofName(aofBasename, 2, 'rdb')), 1);
+        assertEqual(exists(incrAofName(aofBasename, 2)), 1);
 
         await loadHandle0.stop();
         await waitLoadHandlersDisconnected(r);
@@ -634,11 +630,11 @@ export default suite(async () => {
           'file appendonly.aof.5.incr.aof seq 5 type i',
         ]);
 
-        assertEqual(exists(fileName(2, 'base', 'rdb')), 1);
-        assertEqual(exists(fileName(2, 'incr', 'aof')), 1);
-        assertEqual(exists(fileName(3, 'incr', 'aof')), 1);
-        assertEqual(exists(fileName(4, 'incr', 'aof')), 1);
-        assertEqual(exists(fileName(5, 'incr', 'aof')), 1);
+        assertEqual(exists(baseAofName(aofBasename, 2, 'rdb')), 1);
+        assertEqual(exists(incrAofName(aofBasename, 2)), 1);
+        assertEqual(exists(incrAofName(aofBasename, 3)), 1);
+        assertEqual(exists(incrAofName(aofBasename, 4)), 1);
+        assertEqual(exists(incrAofName(aofBasename, 5)), 1);
 
         await loadHandle0.stop();
         await waitLoadHandlersDisconnected(r);
@@ -660,16 +656,16 @@ export default suite(async () => {
           1000,
           10,
           () =>
-            exists(fileName(2, 'base', 'rdb')) === 0 &&
-            exists(fileName(2, 'incr', 'aof')) === 0 &&
-            exists(fileName(3, 'incr', 'aof')) === 0 &&
-            exists(fileName(4, 'incr', 'aof')) === 0 &&
-            exists(fileName(5, 'incr', 'aof')) === 0,
+            exists(baseAofName(aofBasename, 2, 'rdb')) === 0 &&
+            exists(incrAofName(aofBasename, 2)) === 0 &&
+            exists(incrAofName(aofBasename, 3)) === 0 &&
+            exists(incrAofName(aofBasename, 4)) === 0 &&
+            exists(incrAofName(aofBasename, 5)) === 0,
           () => fail('Failed to delete history AOF'),
         );
 
-        assertEqual(exists(fileName(3, 'base', 'rdb')), 1);
-        assertEqual(exists(fileName(6, 'incr', 'aof')), 1);
+        assertEqual(exists(baseAofName(aofBasename, 3, 'rdb')), 1);
+        assertEqual(exists(incrAofName(aofBasename, 6)), 1);
 
         await assertDigestSurvivesLoadaof(r);
       });
@@ -683,11 +679,11 @@ export default suite(async () => {
         // Only a BASE, no INCR.
         assertAofManifestContent(aofManifestFile, ['file appendonly.aof.4.base.rdb seq 4 type b']);
 
-        assertEqual(exists(fileName(4, 'base', 'rdb')), 1);
+        assertEqual(exists(baseAofName(aofBasename, 4, 'rdb')), 1);
         await waitForCondition(
           1000,
           10,
-          () => exists(fileName(6, 'incr', 'aof')) === 0 && exists(fileName(7, 'incr', 'aof')) === 0,
+          () => exists(incrAofName(aofBasename, 6)) === 0 && exists(incrAofName(aofBasename, 7)) === 0,
           () => fail('Failed to delete history AOF'),
         );
 
@@ -700,10 +696,10 @@ export default suite(async () => {
         // With a new INCR AOF.
         assertAofManifestContent(aofManifestFile, ['file appendonly.aof.5.base.rdb seq 5 type b', 'file appendonly.aof.1.incr.aof seq 1 type i']);
 
-        await waitForCondition(1000, 10, () => exists(fileName(4, 'base', 'rdb')) === 0, () => fail('Failed to delete history AOF'));
+        await waitForCondition(1000, 10, () => exists(baseAofName(aofBasename, 4, 'rdb')) === 0, () => fail('Failed to delete history AOF'));
 
-        assertEqual(exists(fileName(5, 'base', 'rdb')), 1);
-        assertEqual(exists(fileName(1, 'incr', 'aof')), 1);
+        assertEqual(exists(baseAofName(aofBasename, 5, 'rdb')), 1);
+        assertEqual(exists(incrAofName(aofBasename, 1)), 1);
       });
 
       await test('AOF enable/disable auto gc', async () => {
@@ -725,10 +721,10 @@ export default suite(async () => {
           'file appendonly.aof.3.incr.aof seq 3 type i',
         ]);
 
-        assertEqual(exists(fileName(5, 'base', 'rdb')), 1);
-        assertEqual(exists(fileName(6, 'base', 'rdb')), 1);
-        assertEqual(exists(fileName(1, 'incr', 'aof')), 1);
-        assertEqual(exists(fileName(2, 'incr', 'aof')), 1);
+        assertEqual(exists(baseAofName(aofBasename, 5, 'rdb')), 1);
+        assertEqual(exists(baseAofName(aofBasename, 6, 'rdb')), 1);
+        assertEqual(exists(incrAofName(aofBasename, 1)), 1);
+        assertEqual(exists(incrAofName(aofBasename, 2)), 1);
 
         await r.call('config', 'set', 'aof-disable-auto-gc', 'no');
 
@@ -739,10 +735,10 @@ export default suite(async () => {
           1000,
           10,
           () =>
-            exists(fileName(5, 'base', 'rdb')) === 0 &&
-            exists(fileName(6, 'base', 'rdb')) === 0 &&
-            exists(fileName(1, 'incr', 'aof')) === 0 &&
-            exists(fileName(2, 'incr', 'aof')) === 0,
+            exists(baseAofName(aofBasename, 5, 'rdb')) === 0 &&
+            exists(baseAofName(aofBasename, 6, 'rdb')) === 0 &&
+            exists(incrAofName(aofBasename, 1)) === 0 &&
+            exists(incrAofName(aofBasename, 2)) === 0,
           () => fail('Failed to delete history AOF'),
         );
       });
@@ -863,7 +859,7 @@ export default suite(async () => {
         await waitForBgrewriteaof(r);
 
         // And opens a new INCR AOF.
-        assertEqual(exists(fileName(10, 'incr', 'aof')), 1);
+        assertEqual(exists(incrAofName(aofBasename, 10)), 1);
 
         assertAofManifestContent(aofManifestFile, ['file appendonly.aof.11.base.rdb seq 11 type b', 'file appendonly.aof.10.incr.aof seq 10 type i']);
 
@@ -871,9 +867,9 @@ export default suite(async () => {
       });
 
       await startServer({ overrides: { 'aof-use-rdb-preamble': 'yes', appendonly: 'no' } }, async (r) => {
-        const dir = getRedisDir(r);
+        const dir = r.dir;
         const aofDirpath = path.join(dir, aofDirname);
-        const aofManifestName = `${aofBasename}${MANIFEST_SUFFIX}`;
+        const aofManifestName = manifestName(aofBasename);
         const aofManifestFile = path.join(dir, aofDirname, aofManifestName);
 
         const masterHost = r.host;
@@ -899,7 +895,7 @@ export default suite(async () => {
 
           // Neither a manifest nor a BASE AOF.
           assertEqual(checkFileExist(aofDirpath, aofManifestName) ? 1 : 0, 0);
-          assertEqual(checkFileExist(aofDirpath, `${aofBasename}.1${BASE_AOF_SUFFIX}${RDB_FORMAT_SUFFIX}`) ? 1 : 0, 0);
+          assertEqual(checkFileExist(aofDirpath, baseAofName(aofBasename, 1, 'rdb')) ? 1 : 0, 0);
 
           // The next AOFRW starts by itself.
           await waitForCondition(1000, 50, async () => (await r.status('aof_rewrite_in_progress')) === '1', () => fail('aof rewrite did not scheduled'));
@@ -967,10 +963,7 @@ export default suite(async () => {
           await loadHandle0.stop();
           await waitLoadHandlersDisconnected(r);
 
-          const e1 = await debugDigest(r);
-          await r.call('debug', 'loadaof');
-          const e2 = await debugDigest(r);
-          assert(e1 === e2, `$d1 eq $d2 (${e1} vs ${e2})`);
+          await assertDigestSurvivesLoadaof(r);
         });
       });
     });

@@ -24,6 +24,7 @@ import {
   getLastIncrAofPath,
   getBaseAofPath,
   runCheckAof,
+  type Client,
   type ServerHandle,
   stringMatch,
 } from '../../harness/index.ts';
@@ -36,7 +37,6 @@ const DEFAULTS = {
   'auto-aof-rewrite-percentage': '0',
 };
 
-
 /** The last line of a file, as `tail -1` prints it. */
 function lastLine(file: string): string {
   let text = '';
@@ -48,6 +48,11 @@ function lastLine(file: string): string {
   const lines = text.split('\n');
   if (text.endsWith('\n')) lines.pop();
   return lines[lines.length - 1] ?? '';
+}
+
+/** The first line of a file, as `head -n 1` prints it. */
+function firstLine(file: string): string {
+  return readFileSync(file, 'latin1').split('\n', 1)[0]!;
 }
 
 /** The server that refused its AOF must end its log with the reason, within ten seconds. */
@@ -93,8 +98,9 @@ export default suite(async () => {
         assertEqual(server.isAlive() ? 1 : 0, 1);
       });
 
-      const client = await db0Client(server);
+      let client: Client;
       await test('Truncated AOF loaded: we expect foo to be equal to 5', async () => {
+        client = await db0Client(server);
         await waitDoneLoading(server);
         assert((await client.call('get', 'foo')) === '5', "[$client get foo] eq \"5\"");
       });
@@ -566,10 +572,3 @@ export default suite(async () => {
     });
   });
 });
-
-/** The first line of a file, as `head -n 1` prints it. */
-function firstLine(file: string): string {
-  const text = readFileSync(file, 'latin1');
-  const end = text.indexOf('\n');
-  return end < 0 ? text : text.slice(0, end);
-}

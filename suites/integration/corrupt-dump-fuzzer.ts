@@ -9,7 +9,6 @@ import {
   tags,
   test,
   startServer,
-  ctx,
   settings,
   rng,
   randomValue,
@@ -21,6 +20,7 @@ import {
   type Arg,
   type Client,
   type ServerHandle,
+  puts,
 } from '../../harness/index.ts';
 
 /** Commands to try per key type (no blocking ones). */
@@ -211,7 +211,6 @@ export default suite(async () => {
         const limit = settings().testTimeout;
         if (limit > 0 && minDuration * 2 > limit) fail('insufficient timeout');
 
-        const say = (text: string) => ctx().emit({ type: 'info', unit: ctx().unit, text });
         const seed = settings().seed;
         const crashes: Crash[] = [];
         const stats = { terminatedInRestore: 0, terminatedInTraffic: 0, terminatedBySignal: 0, successfulRestore: 0, rejectedRestore: 0, trafficCommandsSent: 0 };
@@ -258,7 +257,7 @@ export default suite(async () => {
                 reportAndRestart = true;
                 stats.terminatedInRestore++;
                 h.writeLogLine(`corrupt payload: ${printableDump}`);
-                if (sanitizeDump === 'yes') say(`Server crashed in RESTORE with payload: ${printableDump} (seed ${seed})`);
+                if (sanitizeDump === 'yes') puts(`Server crashed in RESTORE with payload: ${printableDump} (seed ${seed})`);
               }
             } else {
               try {
@@ -288,7 +287,7 @@ export default suite(async () => {
                 bySignal = h.countLogMessage('crashed by signal');
                 stats.terminatedBySignal += bySignal;
                 if (bySignal !== 0 || sanitizeDump === 'yes') {
-                  say(`Server crashed (by signal: ${bySignal}), with payload: ${printableDump} (seed ${seed})`);
+                  puts(`Server crashed (by signal: ${bySignal}), with payload: ${printableDump} (seed ${seed})`);
                   printCommands = true;
                 }
               }
@@ -297,7 +296,7 @@ export default suite(async () => {
             // Memory checker reports after each payload keep a failure easy to reproduce.
             const memErrors = valgrindErrors(h.stderr) || h.server!.sanitizerErrors();
             if (memErrors !== '') {
-              say(`valgrind or asan found an issue for payload: ${printableDump} (seed ${seed})`);
+              puts(`valgrind or asan found an issue for payload: ${printableDump} (seed ${seed})`);
               if (!reportAndRestart) phase = 'memcheck';
               reportAndRestart = true;
               printCommands = true;
@@ -306,7 +305,7 @@ export default suite(async () => {
             if (reportAndRestart) {
               const crash: Crash = { phase, payload: printableDump, bySignal, report: h.server!.crashReport() || memErrors, commands: sent };
               crashes.push(crash);
-              if (printCommands) say(describeCrash(crash));
+              if (printCommands) puts(describeCrash(crash));
               // Restart on the saved dataset and configure the new process like the old one.
               h.writeLogLine(`corrupt payload: ${printableDump}`);
               bin.destroy();
@@ -321,9 +320,9 @@ export default suite(async () => {
         });
 
         if (settings().verbose) {
-          say(`Done ${cycle} cycles in ${nowSeconds() - startTime} seconds.`);
-          say(`RESTORE: successful: ${stats.successfulRestore}, rejected: ${stats.rejectedRestore}`);
-          say(`Total commands sent in traffic: ${stats.trafficCommandsSent}, crashes during traffic: ${stats.terminatedInTraffic} (${stats.terminatedBySignal} by signal).`);
+          puts(`Done ${cycle} cycles in ${nowSeconds() - startTime} seconds.`);
+          puts(`RESTORE: successful: ${stats.successfulRestore}, rejected: ${stats.rejectedRestore}`);
+          puts(`Total commands sent in traffic: ${stats.trafficCommandsSent}, crashes during traffic: ${stats.terminatedInTraffic} (${stats.terminatedBySignal} by signal).`);
         }
 
         const detail = (relevant: Crash[]) => `seed ${seed}; ${relevant.length} crash(es):\n${relevant.map((c) => describeCrash(c, 20)).join('\n\n')}`;
