@@ -12,6 +12,14 @@ import { configGet, type ServerHandle } from './instance.ts';
 import { killServer, spawnServer, startServer } from './suite.ts';
 import { runTool } from './tools.ts';
 
+/** The config both AOF suites start their servers with (upstream's `defaults`). */
+export const AOF_DEFAULTS = {
+  appendonly: 'yes',
+  appendfilename: 'appendonly.aof',
+  appenddirname: 'appendonlydir',
+  'auto-aof-rewrite-percentage': '0',
+} as const;
+
 // ---- names ----------------------------------------------------------------------------------
 
 export const BASE_AOF_SUFFIX = '.base';

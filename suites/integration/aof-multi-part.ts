@@ -30,15 +30,10 @@ import {
   manifestName,
   type Caller,
   type ServerHandle,
+  AOF_DEFAULTS,
 } from '../../harness/index.ts';
 import { writeFixture } from '../../fixtures/datasets.ts';
 
-const DEFAULTS = {
-  appendonly: 'yes',
-  appendfilename: 'appendonly.aof',
-  appenddirname: 'appendonlydir',
-  'auto-aof-rewrite-percentage': '0',
-};
 
 /** A client on db 0, as the suite's own `redis host port` clients are. */
 function db0Client(server: ServerHandle) {
@@ -81,7 +76,7 @@ export default suite(async () => {
   const aofOldNameNewPath = path.join(aofDirpath, aofBasename);
   const aofOldNameOldPath2 = path.join(serverPath, `${aofBasename}2`);
   const aofManifestFile2 = path.join(aofDirpath, manifestName(`${aofBasename}2`));
-  const aofServer = { overrides: DEFAULTS };
+  const aofServer = { overrides: AOF_DEFAULTS };
 
   /** The server must die loading its AOF and have logged `pattern` (counted over every server on serverPath). */
   async function expectLoadFailure(server: ServerHandle, pattern: string, count: number): Promise<void> {
@@ -519,7 +514,7 @@ export default suite(async () => {
     });
 
     await test('Multi Part AOF can create BASE (AOF format) when redis starts from empty', async () => {
-      await startServerAof(serverPath, { overrides: { ...DEFAULTS, 'aof-use-rdb-preamble': 'no' } }, async (server) => {
+      await startServerAof(serverPath, { overrides: { ...AOF_DEFAULTS, 'aof-use-rdb-preamble': 'no' } }, async (server) => {
         const client = await db0Client(server);
         await waitDoneLoading(server);
 

@@ -27,15 +27,10 @@ import {
   type Client,
   type ServerHandle,
   stringMatch,
+  AOF_DEFAULTS,
 } from '../../harness/index.ts';
 import { writeFixture } from '../../fixtures/datasets.ts';
 
-const DEFAULTS = {
-  appendonly: 'yes',
-  appendfilename: 'appendonly.aof',
-  appenddirname: 'appendonlydir',
-  'auto-aof-rewrite-percentage': '0',
-};
 
 /** The last line of a file, as `tail -1` prints it. */
 function lastLine(file: string): string {
@@ -78,7 +73,7 @@ export default suite(async () => {
   const aofBaseFile = path.join(aofDirpath, 'appendonly.aof.1.base.aof');
   const aofFile = path.join(aofDirpath, 'appendonly.aof.1.incr.aof');
   const aofManifestFile = path.join(aofDirpath, 'appendonly.aof.manifest');
-  const withDefaults = (extra: Record<string, string> = {}) => ({ ...DEFAULTS, ...extra });
+  const withDefaults = (extra: Record<string, string> = {}) => ({ ...AOF_DEFAULTS, ...extra });
 
   await tags(['aof', 'external:skip'], async () => {
     createAof(aofDirpath, aofFile, [formatCommand('set', 'foo', 'hello'), formatCommand('multi'), formatCommand('set', 'bar', 'world')]);

@@ -18,7 +18,7 @@ import {
 } from '../../harness/index.ts';
 
 export default suite(async () => {
-  await startServer({ tags: ['dismiss external:skip'] }, async (server) => {
+  await startServer({ tags: ['dismiss', 'external:skip'] }, async (server) => {
     await test('dismiss all data types memory', async () => {
       const bigstr = 'A'.repeat(8192);
       const bytes64 = 'A'.repeat(64);

@@ -1,4 +1,4 @@
-import { suite, startServer, test, srv, assert, fail, waitForCondition, createComplexDataset, sleep, type ServerHandle } from '../../harness/index.ts';
+import { suite, startServer, test, srv, assert, fail, waitForCondition, createComplexDataset, sleep, stringMatch, type ServerHandle } from '../../harness/index.ts';
 
 /**
  * Tcl `restart_server 0 true false true now`: SHUTDOWN NOW on the default client (its failure, the
@@ -29,7 +29,6 @@ export default suite(async () => {
         const master = srv(0);
         const replica = srv(-1);
         const subReplica = srv(-2);
-        const n = async (h: ServerHandle, field: string) => Number(await h.status(field));
 
         // The master must write an RDB when it shuts down.
         await master.call('config', 'set', 'save', '3600 1');
@@ -51,7 +50,7 @@ export default suite(async () => {
         await waitForCondition(50, 100, bothLinksUp, () => fail('Replication not started.'));
 
         await test('PSYNC2: Partial resync after Master restart using RDB aux fields when offset is 0', async () => {
-          assert((await n(master, 'master_repl_offset')) === 0, 'master_repl_offset == 0');
+          assert((await master.statusNumber('master_repl_offset')) === 0, 'master_repl_offset == 0');
 
           const replid = await master.status('master_replid');
           await replica.call('config', 'resetstat');
@@ -61,18 +60,18 @@ export default suite(async () => {
 
           // Replication state restored from the RDB.
           assert((await master.status('master_replid')) !== replid, 'master_replid != old replid');
-          assert((await n(master, 'master_repl_offset')) === 0, 'master_repl_offset == 0');
+          assert((await master.statusNumber('master_repl_offset')) === 0, 'master_repl_offset == 0');
           assert((await master.status('master_replid2')) === replid, 'master_replid2 eq old replid');
-          assert((await n(master, 'second_repl_offset')) === 1, 'second_repl_offset == 1');
+          assert((await master.statusNumber('second_repl_offset')) === 1, 'second_repl_offset == 1');
 
           // Backlog set up again.
-          assert((await n(master, 'repl_backlog_active')) === 1, 'repl_backlog_active == 1');
-          assert((await n(master, 'repl_backlog_first_byte_offset')) === 1, 'repl_backlog_first_byte_offset == 1');
-          assert((await n(master, 'repl_backlog_histlen')) === 0, 'repl_backlog_histlen == 0');
+          assert((await master.statusNumber('repl_backlog_active')) === 1, 'repl_backlog_active == 1');
+          assert((await master.statusNumber('repl_backlog_first_byte_offset')) === 1, 'repl_backlog_first_byte_offset == 1');
+          assert((await master.statusNumber('repl_backlog_histlen')) === 0, 'repl_backlog_histlen == 0');
 
           // The replica continued with a partial resync.
-          assert((await n(master, 'sync_partial_ok')) === 1, 'master sync_partial_ok == 1');
-          assert((await n(replica, 'sync_partial_ok')) === 1, 'replica sync_partial_ok == 1');
+          assert((await master.statusNumber('sync_partial_ok')) === 1, 'master sync_partial_ok == 1');
+          assert((await replica.statusNumber('sync_partial_ok')) === 1, 'replica sync_partial_ok == 1');
         });
 
         await createComplexDataset(master, 1000);
@@ -82,14 +81,14 @@ export default suite(async () => {
             500,
             100,
             async () => {
-              const mo = await n(master, 'master_repl_offset');
-              return mo === (await n(replica, 'master_repl_offset')) && mo === (await n(subReplica, 'master_repl_offset'));
+              const mo = await master.statusNumber('master_repl_offset');
+              return mo === (await replica.statusNumber('master_repl_offset')) && mo === (await subReplica.statusNumber('master_repl_offset'));
             },
             () => fail('Replicas and master offsets were unable to match *exactly*.'),
           );
 
           const replid = await master.status('master_replid');
-          const offset = await n(master, 'master_repl_offset');
+          const offset = await master.statusNumber('master_repl_offset');
           await replica.call('config', 'resetstat');
 
           // SHUTDOWN NOW: no GETACK to the replicas on the way out, which would move the offset.
@@ -97,16 +96,16 @@ export default suite(async () => {
           await waitForCondition(50, 1000, bothLinksUp, () => fail("Replicas didn't sync after master restart"));
 
           assert((await master.status('master_replid')) !== replid, 'master_replid != old replid');
-          assert((await n(master, 'master_repl_offset')) === offset, `master_repl_offset == ${offset}`);
+          assert((await master.statusNumber('master_repl_offset')) === offset, `master_repl_offset == ${offset}`);
           assert((await master.status('master_replid2')) === replid, 'master_replid2 eq old replid');
-          assert((await n(master, 'second_repl_offset')) === offset + 1, `second_repl_offset == ${offset + 1}`);
+          assert((await master.statusNumber('second_repl_offset')) === offset + 1, `second_repl_offset == ${offset + 1}`);
 
-          assert((await n(master, 'repl_backlog_active')) === 1, 'repl_backlog_active == 1');
-          assert((await n(master, 'repl_backlog_first_byte_offset')) === offset + 1, `repl_backlog_first_byte_offset == ${offset + 1}`);
-          assert((await n(master, 'repl_backlog_histlen')) === 0, 'repl_backlog_histlen == 0');
+          assert((await master.statusNumber('repl_backlog_active')) === 1, 'repl_backlog_active == 1');
+          assert((await master.statusNumber('repl_backlog_first_byte_offset')) === offset + 1, `repl_backlog_first_byte_offset == ${offset + 1}`);
+          assert((await master.statusNumber('repl_backlog_histlen')) === 0, 'repl_backlog_histlen == 0');
 
-          assert((await n(master, 'sync_partial_ok')) === 1, 'master sync_partial_ok == 1');
-          assert((await n(replica, 'sync_partial_ok')) === 1, 'replica sync_partial_ok == 1');
+          assert((await master.statusNumber('sync_partial_ok')) === 1, 'master sync_partial_ok == 1');
+          assert((await replica.statusNumber('sync_partial_ok')) === 1, 'replica sync_partial_ok == 1');
         });
 
         await test('PSYNC2: Partial resync after Master restart using RDB aux fields with expire', async () => {
@@ -120,32 +119,31 @@ export default suite(async () => {
 
           // The master must have the replica's ACK for this offset: a master that believes a replica
           // lags sends it GETACK while shutting down, which would move the offsets.
-          const offset0 = await n(master, 'master_repl_offset');
-          const acked = new RegExp(`slave0:[\\s\\S]*,offset=${offset0},`);
+          const offset0 = await master.statusNumber('master_repl_offset');
           await waitForCondition(
             500,
             100,
             async () =>
-              acked.test(await master.info('replication')) &&
-              offset0 === (await n(replica, 'master_repl_offset')) &&
-              offset0 === (await n(subReplica, 'master_repl_offset')),
+              stringMatch(`*slave0:*,offset=${offset0},*`, await master.info('replication')) &&
+              offset0 === (await replica.statusNumber('master_repl_offset')) &&
+              offset0 === (await subReplica.statusNumber('master_repl_offset')),
             () => fail('Replicas and master offsets were unable to match *exactly*.'),
           );
 
-          const offset = await n(master, 'master_repl_offset');
+          const offset = await master.statusNumber('master_repl_offset');
           await replica.call('config', 'resetstat');
 
           // SIGTERM this time (the shutdown path differs from SHUTDOWN NOW; no replica lags here).
           await ignoringErrors(() => master.restart({ waitReady: true, rotateLogs: false }));
           await waitForCondition(50, 1000, bothLinksUp, () => fail("Replicas didn't sync after master restart"));
 
-          const expiredOffset = await n(master, 'repl_backlog_histlen');
+          const expiredOffset = await master.statusNumber('repl_backlog_histlen');
           // The stale keys expired on load and their DELs advanced the offset.
-          assert((await n(master, 'rdb_last_load_keys_expired')) === 1024, 'rdb_last_load_keys_expired == 1024');
-          assert((await n(master, 'master_repl_offset')) === offset + expiredOffset, `master_repl_offset == ${offset} + ${expiredOffset}`);
+          assert((await master.statusNumber('rdb_last_load_keys_expired')) === 1024, 'rdb_last_load_keys_expired == 1024');
+          assert((await master.statusNumber('master_repl_offset')) === offset + expiredOffset, `master_repl_offset == ${offset} + ${expiredOffset}`);
 
-          assert((await n(master, 'sync_partial_ok')) === 1, 'master sync_partial_ok == 1');
-          assert((await n(replica, 'sync_partial_ok')) === 1, 'replica sync_partial_ok == 1');
+          assert((await master.statusNumber('sync_partial_ok')) === 1, 'master sync_partial_ok == 1');
+          assert((await replica.statusNumber('sync_partial_ok')) === 1, 'replica sync_partial_ok == 1');
 
           const digest = await master.call('debug', 'digest');
           assert(digest === (await replica.call('debug', 'digest')), 'replica digest eq master digest');
@@ -169,8 +167,8 @@ export default suite(async () => {
             500,
             100,
             async () => {
-              const mo = await n(master, 'master_repl_offset');
-              return mo === (await n(replica, 'master_repl_offset')) && mo === (await n(subReplica, 'master_repl_offset'));
+              const mo = await master.statusNumber('master_repl_offset');
+              return mo === (await replica.statusNumber('master_repl_offset')) && mo === (await subReplica.statusNumber('master_repl_offset'));
             },
             () => fail('Replicas and master offsets were unable to match *exactly*.'),
           );
@@ -183,13 +181,13 @@ export default suite(async () => {
 
           // The backlog no longer reaches back to the old history.
           assert(
-            (await n(master, 'repl_backlog_first_byte_offset')) > (await n(master, 'second_repl_offset')),
+            (await master.statusNumber('repl_backlog_first_byte_offset')) > (await master.statusNumber('second_repl_offset')),
             'repl_backlog_first_byte_offset > second_repl_offset',
           );
-          assert((await n(master, 'sync_partial_ok')) === 0, 'master sync_partial_ok == 0');
-          assert((await n(master, 'sync_full')) === 1, 'master sync_full == 1');
-          assert((await n(master, 'rdb_last_load_keys_expired')) === 2048, 'rdb_last_load_keys_expired == 2048');
-          assert((await n(replica, 'sync_full')) === 1, 'replica sync_full == 1');
+          assert((await master.statusNumber('sync_partial_ok')) === 0, 'master sync_partial_ok == 0');
+          assert((await master.statusNumber('sync_full')) === 1, 'master sync_full == 1');
+          assert((await master.statusNumber('rdb_last_load_keys_expired')) === 2048, 'rdb_last_load_keys_expired == 2048');
+          assert((await replica.statusNumber('sync_full')) === 1, 'replica sync_full == 1');
 
           const digest = await master.call('debug', 'digest');
           assert(digest === (await replica.call('debug', 'digest')), 'replica digest eq master digest');

@@ -96,7 +96,7 @@ export default suite(async () => {
               if (debugMsg) say(`Log file: ${R[j].stdout}`);
             }
             const st = (j: number, field: string) => R[j].status(field);
-            const num = async (j: number, field: string) => Number(await st(j, field));
+            const num = (j: number, field: string) => R[j].statusNumber(field);
             const xIs = async (j: number, value: number) => String(await R[j].call('get', 'x')) === String(value);
             const status = () => showClusterStatus(R, masterId);
 

@@ -20,6 +20,8 @@ import {
   runTool,
   toolPath,
   cliArgs,
+  formatCommand,
+  stringMatch,
   type ServerHandle,
 } from '../../harness/index.ts';
 
@@ -221,13 +223,6 @@ function writeTmpfile(contents: string): string {
   const file = ctx().run.tmpfile('cli');
   writeFileSync(file, contents);
   return file;
-}
-
-/** RESP encoding of a command, as the Tcl formatCommand builds it. */
-function formatCommand(...args: string[]): Buffer {
-  const parts = [`*${args.length}\r\n`];
-  for (const a of args) parts.push(`$${Buffer.byteLength(a, 'latin1')}\r\n${a}\r\n`);
-  return Buffer.from(parts.join(''), 'latin1');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -641,11 +636,11 @@ export default suite(async () => {
     const testRedisCliRepl = async () => {
       const cli = openCli(r, ['--replica']);
       try {
-        await waitForCondition(500, 100, async () => /slave0:.*state=online/s.test(String(await r.call('info'))), () => fail('redis-cli --replica did not connect'));
+        await waitForCondition(500, 100, async () => stringMatch('*slave0:*state=online*', await r.call('info')), () => fail('redis-cli --replica did not connect'));
 
         for (let i = 0; i < 100; i++) await r.call('set', 'test-key', `test-value-${i}`);
 
-        await waitForCondition(500, 100, async () => (await cli.read()).includes('test-value-99'), () => fail("redis-cli --replica didn't read commands"));
+        await waitForCondition(500, 100, async () => stringMatch('*test-value-99*', await cli.read()), () => fail("redis-cli --replica didn't read commands"));
 
         await r.call('client', 'kill', 'type', 'slave');
         assertMatch('*Server closed the connection*', await cli.close(true));
@@ -674,10 +669,7 @@ export default suite(async () => {
       const cmds = ctx().run.tmpfile('cli_cmds');
       const fd = openSync(cmds, 'w');
       let cmdsCount = 2101;
-      const line = (buf: Buffer) => {
-        writeSync(fd, buf);
-        writeSync(fd, '\n');
-      };
+      const line = (cmd: string) => writeSync(fd, `${cmd}\n`);
       try {
         if (!settings().singledb) {
           line(formatCommand('select', '9'));

@@ -7,13 +7,11 @@ import {
   assert,
   assertEqual,
   assertMatch,
-  fail,
   waitForCondition,
   waitReplicaOnline,
   createComplexDataset,
   csvdump,
   sleep,
-  type ServerHandle,
 } from '../../harness/index.ts';
 
 /** The error message of a failed command, or the reply itself when it succeeded. */
@@ -41,12 +39,12 @@ export default suite(async () => {
       await test('First server should have role slave after SLAVEOF', async () => {
         await replica.call('slaveof', master.host, master.port);
         await waitReplicaOnline(master);
-        await waitForCondition(50, 100, async () => (await replica.status('master_link_status')) === 'up', () => fail('Replication not started.'));
+        await waitForCondition(50, 100, async () => (await replica.status('master_link_status')) === 'up', 'Replication not started.');
       });
 
       const writeReachesReplica = async (value: string) => {
         await master.call('set', 'foo', value);
-        await waitForCondition(50, 100, async () => (await replica.call('get', 'foo')) === value, () => fail('Write did not reached replica'));
+        await waitForCondition(50, 100, async () => (await replica.call('get', 'foo')) === value, 'Write did not reached replica');
       };
 
       await test('If min-slaves-to-write is honored, write is accepted', async () => {
@@ -76,7 +74,7 @@ export default suite(async () => {
         await master.call('config', 'set', 'min-slaves-max-lag', 2);
         await replica.pause();
         assert((await master.call('set', 'foo', '12345')) === 'OK', "[r set foo 12345] eq {OK}");
-        await waitForCondition(100, 100, () => commandFails(() => master.call('set', 'foo', '12345')), () => fail("Master didn't become readonly"));
+        await waitForCondition(100, 100, () => commandFails(() => master.call('set', 'foo', '12345')), "Master didn't become readonly");
         assertMatch('NOREPLICAS*', await replyOrError(() => master.call('set', 'foo', '12345')));
       });
       await replica.resume();
@@ -98,7 +96,8 @@ export default suite(async () => {
         await createComplexDataset(master, 10000);
         await sleep(500);
         if ((await master.call('debug', 'digest')) !== (await replica.call('debug', 'digest'))) {
-          await dumpInconsistency(master, replica);
+          writeFileSync('/tmp/repldump1.txt', await csvdump(master));
+          writeFileSync('/tmp/repldump2.txt', await csvdump(replica));
           ctx().emit({ type: 'info', unit: ctx().unit, text: 'Master - Replica inconsistency\nRun diff -u against /tmp/repldump*.txt for more info' });
         }
         assertEqual(await master.call('debug', 'digest'), await replica.call('debug', 'digest'));
@@ -106,8 +105,3 @@ export default suite(async () => {
     });
   });
 });
-
-async function dumpInconsistency(master: ServerHandle, replica: ServerHandle): Promise<void> {
-  writeFileSync('/tmp/repldump1.txt', await csvdump(master));
-  writeFileSync('/tmp/repldump2.txt', await csvdump(replica));
-}

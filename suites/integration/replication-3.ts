@@ -3,6 +3,7 @@ import {
   suite,
   startServer,
   test,
+  ctx,
   settings,
   assert,
   assertEqual,
@@ -61,8 +62,7 @@ export default suite(async () => {
         if (masterDigest !== replicaDigest) {
           writeFileSync('/tmp/repldump1.txt', await csvdump(master));
           writeFileSync('/tmp/repldump2.txt', await csvdump(replica));
-          console.log('Master - Replica inconsistency');
-          console.log('Run diff -u against /tmp/repldump*.txt for more info');
+          ctx().emit({ type: 'info', unit: ctx().unit, text: 'Master - Replica inconsistency\nRun diff -u against /tmp/repldump*.txt for more info' });
         }
         assertEqual(await master.call('debug', 'digest'), await replica.call('debug', 'digest'));
       });

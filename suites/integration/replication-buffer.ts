@@ -8,8 +8,6 @@ import {
   waitForSync,
   waitForOfsSync,
   populate,
-  pauseProcess,
-  resumeProcess,
   tclString,
   type ServerHandle,
 } from '../../harness/index.ts';
@@ -113,8 +111,6 @@ export default suite({ independentBlocks: true }, async () => {
   await startServer({ tags: ['repl', 'external:skip'] }, async (replica1) => {
     await startServer({}, async (replica2) => {
       await startServer({}, async (master) => {
-        const replica2Pid = await replica2.statusNumber('process_id');
-
         await master.call('config', 'set', 'save', '');
         await master.call('config', 'set', 'repl-backlog-size', 16384);
         await master.call('config', 'set', 'client-output-buffer-limit', 'replica 0 0 0');
@@ -183,7 +179,7 @@ export default suite({ independentBlocks: true }, async () => {
           assert(histlen > 2 * 10000 * 10000, `repl_backlog_histlen ${histlen} > ${2 * 10000 * 10000}`);
           assertEqual(await master.status('connected_slaves'), '2');
 
-          await pauseProcess(replica2Pid);
+          await replica2.pause();
           await master.call('config', 'set', 'client-output-buffer-limit', 'replica 128k 0 0');
           // A write makes the master check the output buffer limits.
           await master.call('set', 'key', 'A'.repeat(64 * 1024));
@@ -197,7 +193,7 @@ export default suite({ independentBlocks: true }, async () => {
             async () => (await master.statusNumber('repl_backlog_histlen')) < 10000 * 10000,
             'Replication backlog memory is not smaller',
           );
-          await resumeProcess(replica2Pid);
+          await replica2.resume();
         });
         // Faster shutdown.
         await master.call('config', 'set', 'shutdown-timeout', 0);

@@ -37,13 +37,9 @@ async function proxyFor(master: ServerHandle, replica: ServerHandle): Promise<Li
   });
 }
 
-async function field(h: ServerHandle, name: string): Promise<string> {
-  return h.status(name);
-}
-
 /** The replica is connected and no transfer is going on. */
 async function linkUpAndSynced(replica: ServerHandle): Promise<boolean> {
-  return (await field(replica, 'master_link_status')) === 'up' && (await field(replica, 'master_sync_in_progress')) === '0';
+  return (await replica.status('master_link_status')) === 'up' && (await replica.status('master_sync_in_progress')) === '0';
 }
 
 async function assertSameDataset(master: ServerHandle, replica: ServerHandle): Promise<void> {
@@ -131,7 +127,8 @@ export default suite({ independentBlocks: true }, async () => {
 
         const load = startWriteLoad(master.host, master.port, 10);
         await waitForCondition(50, 100, async () => Number(await master.call('dbsize')) > 100, "Can't detect write load");
-        await sleep(2000);
+        // Keep the load on until plenty of it has crossed the delayed link and been applied.
+        await waitForCondition(100, 100, async () => Number(await replica.call('dbsize')) >= 10000, 'the replica did not keep up with the write load');
         await load.stop();
         assert((await replica.status('master_link_status')) === 'up', 'link stayed up under latency');
         await assertSameDataset(master, replica);
@@ -203,7 +200,9 @@ export default suite({ independentBlocks: true }, async () => {
         await waitForCondition(50, 100, async () => Number(await master.call('dbsize')) > 100, "Can't detect write load");
         const drops = 5;
         for (let i = 0; i < drops; i++) {
-          await sleep(500);
+          // Each drop comes while writes are flowing over the current link.
+          const offset = await replica.statusNumber('master_repl_offset');
+          await waitForCondition(50, 100, async () => (await replica.statusNumber('master_repl_offset')) > offset, 'no writes reached the replica');
           const mode = i % 2 === 0 ? 'fin' : 'rst';
           // Only the replica's link crosses the proxy: every drop cuts exactly it.
           assertEqual(proxy.dropConnections({ mode }), 1, `drop ${i + 1} (${mode}) cut the replication link`);

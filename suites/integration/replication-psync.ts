@@ -10,6 +10,7 @@ import {
   csvdump,
   fail,
   sleep,
+  stringMatch,
   tclString,
   type ServerHandle,
 } from '../../harness/index.ts';
@@ -93,14 +94,7 @@ async function testPsync(
         await load2.stop();
 
         // The master must see the replica online.
-        let retry = 5000;
-        while (retry) {
-          const info = await master.info();
-          if (/slave0:.*state=online/s.test(info)) break;
-          retry--;
-          await sleep(100);
-        }
-        if (retry === 0) fail('Slave not correctly synchronized');
+        await waitForCondition(5000, 100, async () => stringMatch('*slave0:*state=online*', await master.info()), 'Slave not correctly synchronized');
 
         // And the replica must consider itself connected, so that DBSIZE and DEBUG DIGEST
         // do not hit -LOADING.

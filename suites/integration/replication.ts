@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import {
   suite,
@@ -23,6 +22,7 @@ import {
   childPid,
   processIsAlive,
   rng,
+  randomInt,
   sleep,
   startWriteLoad,
   startBgComplexData,
@@ -32,7 +32,6 @@ import {
 } from '../../harness/index.ts';
 
 // ---- small local helpers ----
-
 
 /** The whole log file matches the glob pattern. */
 function logFileMatches(file: string, pattern: string): boolean {
@@ -52,12 +51,12 @@ async function replicaLinkState(h: ServerHandle): Promise<string> {
   return tclString((await role(h))[3]);
 }
 
-async function isLinkedReplica(h: ServerHandle): Promise<boolean> {
-  return tclString((await role(h))[0]) === 'slave' && stringMatch('*master_link_status:up*', await h.info('replication'));
-}
-
 async function linkUp(h: ServerHandle): Promise<boolean> {
   return stringMatch('*master_link_status:up*', await h.info('replication'));
+}
+
+async function isLinkedReplica(h: ServerHandle): Promise<boolean> {
+  return tclString((await role(h))[0]) === 'slave' && (await linkUp(h));
 }
 
 async function digest(h: ServerHandle): Promise<string> {
@@ -71,19 +70,6 @@ async function config(h: ServerHandle, ...pairs: Array<string | number>): Promis
 /** Tcl `exec kill pid`: a plain SIGTERM, not waiting for the process to go. */
 function sigterm(h: ServerHandle): void {
   process.kill(h.pid, 'SIGTERM');
-}
-
-/** Runs a command whose failure (e.g. SHUTDOWN closing the link) is expected and ignored. */
-async function ignoreError(fn: () => Promise<unknown>): Promise<void> {
-  try {
-    await fn();
-  } catch {
-    /* as Tcl's catch */
-  }
-}
-
-function randomLen(max: number): number {
-  return Math.floor(rng().random() * max);
 }
 
 function repeatA(n: number): string {
@@ -119,30 +105,6 @@ async function forceFullSyncWithNewBacklog(master: ServerHandle, extra: Array<Ar
   await master.call('config', 'set', 'repl-backlog-size', 16384);
   for (let keyid = 0; keyid < 10; keyid++) await master.call('set', `${keyid} string_${keyid}`, repeatA(16384));
   await master.call('exec');
-}
-
-// CPU accounting of a process from /proc, to catch a busy loop in the master.
-type CpuSample = { ms: number; utime: number; stime: number };
-
-function cpuSample(pid: number): CpuSample {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch (err) {
-    fail(`can't parse /proc: ${(err as Error).message}`);
-  }
-  // Fields after the command name: state is the first, utime the 12th, stime the 13th.
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { ms: Date.now(), utime: Number(rest[11]), stime: Number(rest[12]) };
-}
-
-let clockTicks: number | undefined;
-
-/** Percent of user and system time used between two samples. */
-function cpuUsage(start: CpuSample, end: CpuSample): { user: number; system: number } {
-  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-  const jiffies = ((end.ms - start.ms) * clockTicks) / 1000;
-  return { user: ((end.utime - start.utime) / jiffies) * 100, system: ((end.stime - start.stime) / jiffies) * 100 };
 }
 
 const FUNCTION_HELLO = (n: number) => `#!lua name=test\n    redis.register_function('test', function() return 'hello${n}' end)\n`;
@@ -362,13 +324,12 @@ export default suite({ independentBlocks: true }, async () => {
                 for (const s of slaves) await s.call('slaveof', master.host, master.port);
 
                 // All three online as the master sees them.
-                let retry = 500;
-                while (retry) {
-                  if (stringMatch('*slave0:*state=online*slave1:*state=online*slave2:*state=online*', await srv(-3).info())) break;
-                  retry--;
-                  await sleep(100);
-                }
-                if (retry === 0) fail('Slaves not correctly synchronized');
+                await waitForCondition(
+                  500,
+                  100,
+                  async () => stringMatch('*slave0:*state=online*slave1:*state=online*slave2:*state=online*', await srv(-3).info()),
+                  'Slaves not correctly synchronized',
+                );
 
                 // And as they see themselves, so DBSIZE and DEBUG DIGEST are not racing the sync.
                 await waitForCondition(
@@ -583,21 +544,21 @@ export default suite({ independentBlocks: true }, async () => {
           // Every type, small and large encodings.
           for (let k = 0; k < 3; k++) {
             for (let i = 0; i < 10; i++) {
-              await r('set', `${k} int_${i}`, randomLen(10000));
-              await r('expire', `${k} int_${i}`, randomLen(10000));
-              await r('set', `${k} string_${i}`, repeatA(randomLen(1000000)));
-              const smallField = repeatA(randomLen(10));
-              await r('hset', `${k} hash_small`, smallField, `0${repeatA(randomLen(10))}`);
-              const largeField = repeatA(randomLen(10000));
-              await r('hset', `${k} hash_large`, largeField, repeatA(randomLen(1000000)));
-              await r('sadd', `${k} set_small`, repeatA(randomLen(10)));
-              await r('sadd', `${k} set_large`, repeatA(randomLen(1000000)));
+              await r('set', `${k} int_${i}`, randomInt(10000));
+              await r('expire', `${k} int_${i}`, randomInt(10000));
+              await r('set', `${k} string_${i}`, repeatA(randomInt(1000000)));
+              const smallField = repeatA(randomInt(10));
+              await r('hset', `${k} hash_small`, smallField, `0${repeatA(randomInt(10))}`);
+              const largeField = repeatA(randomInt(10000));
+              await r('hset', `${k} hash_large`, largeField, repeatA(randomInt(1000000)));
+              await r('sadd', `${k} set_small`, repeatA(randomInt(10)));
+              await r('sadd', `${k} set_large`, repeatA(randomInt(1000000)));
               const smallScore = rng().random();
-              await r('zadd', `${k} zset_small`, smallScore, repeatA(randomLen(10)));
+              await r('zadd', `${k} zset_small`, smallScore, repeatA(randomInt(10)));
               const largeScore = rng().random();
-              await r('zadd', `${k} zset_large`, largeScore, repeatA(randomLen(1000000)));
-              await r('lpush', `${k} list_small`, repeatA(randomLen(10)));
-              await r('lpush', `${k} list_large`, repeatA(randomLen(1000000)));
+              await r('zadd', `${k} zset_large`, largeScore, repeatA(randomInt(1000000)));
+              await r('lpush', `${k} list_small`, repeatA(randomInt(10)));
+              await r('lpush', `${k} list_large`, repeatA(randomInt(1000000)));
               for (let j = 0; j < 10; j++) await r('xadd', `${k} stream`, '*', 'foo', 'asdf', 'bar', '1234');
               await r('xgroup', 'create', `${k} stream`, `mygroup_${i}`, 0);
               await r('xreadgroup', 'GROUP', `mygroup_${i}`, 'Alice', 'COUNT', 1, 'STREAMS', `${k} stream`, '>');
@@ -621,7 +582,7 @@ export default suite({ independentBlocks: true }, async () => {
             loglines = res.lineNumber;
 
             // A random pause, so each kill hits a different place.
-            await sleep(randomLen(50));
+            await sleep(randomInt(50));
 
             await master.call('client', 'kill', 'type', 'replica');
 
@@ -656,8 +617,8 @@ export default suite({ independentBlocks: true }, async () => {
     // and the replica must serve requests during the transfer (it does so every 2 MB).
     await master.call('debug', 'populate', 20000, 'test', 10000);
     await config(master, 'rdbcompression', 'no');
-    // On Linux, the master's user and system time show a busy I/O loop.
-    const measureTime = process.platform === 'linux';
+    // No CPU usage check: in 7.0.15 upstream's Linux test compares uname's exit status (0) with "Linux",
+    // so it never measures the master's utime/stime and never asserts on them.
     for (const allDrop of ['no', 'slow', 'fast', 'all', 'timeout']) {
       await test(`diskless ${allDrop} replicas drop during rdb pipe`, async () => {
         // One replica reads the rdb fast, the other slowly.
@@ -673,13 +634,6 @@ export default suite({ independentBlocks: true }, async () => {
 
             // The log, since a loading replica answers INFO only every 2 MB.
             await slow.waitForLogMessages(['*Loading DB in memory*'], 0, 800, 10);
-
-            let startMetrics: CpuSample | undefined;
-            let startTime = 0;
-            if (measureTime) {
-              startMetrics = cpuSample(master.pid);
-              startTime = Math.floor(Date.now() / 1000);
-            }
 
             // Time for the pipe writer to block on the slow replica.
             await sleep(500);
@@ -720,22 +674,6 @@ export default suite({ independentBlocks: true }, async () => {
               // The master dropped the slow replica; let it run again.
               replicasAlive = replicasAlive.filter((h) => h !== slow);
               await slow.resume();
-            }
-
-            // No busy loop through epoll_wait.
-            if (startMetrics) {
-              const endMetrics = cpuSample(master.pid);
-              const elapsed = Math.floor(Date.now() / 1000) - startTime;
-              const cpu = cpuUsage(startMetrics, endMetrics);
-              verbose(`elapsed: ${elapsed}\nmaster utime: ${cpu.user}\nmaster stime: ${cpu.system}`);
-              if (!settings().noLatency && (allDrop === 'all' || allDrop === 'slow' || allDrop === 'timeout')) {
-                assert(cpu.user < 70, `master_utime < 70 (got ${cpu.user})`);
-                assert(cpu.system < 70, `master_stime < 70 (got ${cpu.system})`);
-              }
-              if (!settings().noLatency && (allDrop === 'none' || allDrop === 'fast')) {
-                assert(cpu.user < 15, `master_utime < 15 (got ${cpu.user})`);
-                assert(cpu.system < 15, `master_stime < 15 (got ${cpu.system})`);
-              }
             }
 
             // Data integrity on the replicas still up.
@@ -928,7 +866,7 @@ export default suite({ independentBlocks: true }, async () => {
             await slave2.call('slaveof', 'no', 'one');
             await sleep(200);
             assert((await master.status('rdb_bgsave_in_progress')) === '1', '[s 0 rdb_bgsave_in_progress] == 1');
-            await ignoreError(() => master.call('shutdown', 'nosave'));
+            await master.call('shutdown', 'nosave').catch(() => undefined);
           });
         });
       });
@@ -964,7 +902,7 @@ export default suite({ independentBlocks: true }, async () => {
             async () => (await srv(-2).status('rdb_bgsave_in_progress')) === '1' && stringMatch('*wait_bgsave*', await srv(-2).status('slave0')),
             "full sync didn't start",
           );
-          await ignoreError(() => master2.call('shutdown', 'nosave'));
+          await master2.call('shutdown', 'nosave').catch(() => undefined);
 
           await test("Don't disconnect with replicas before loading transferred RDB when full sync", async () => {
             assert(!logFileMatches(srv(-1).stdout, '*Connection with master lost*'), '![log_file_matches [srv -1 stdout] "*Connection with master lost*"]');
