@@ -120,6 +120,11 @@ export class ServerHandle {
     return Number(await this.status(field));
   }
 
+  /** One field of the ROLE reply as a string (Tcl `lindex [r role] index`): 0 is the role. */
+  async roleField(index: number): Promise<string> {
+    return tclString(((await this.call('role')) as Reply[])[index]);
+  }
+
   isAlive(): boolean {
     return this.server?.isAlive() ?? true;
   }

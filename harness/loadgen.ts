@@ -41,7 +41,14 @@ export class LoadHandle {
   }
 }
 
-export function startLoadGenerator(name: LoadGenerator, args: Array<string | number>): LoadHandle {
+/** How long a generator may take to start and connect (a node start is slow on a loaded machine). */
+const CONNECT_BUDGET_MS = 60_000;
+
+/**
+ * Starts a generator and resolves once it has connected (it prints `connected`), so that a test
+ * sleeping to let data accumulate really has the load running, as with Tcl's near-instant start.
+ */
+export async function startLoadGenerator(name: LoadGenerator, args: Array<string | number>): Promise<LoadHandle> {
   const c = ctx();
   // Drawn from the unit's generator: the same run seed gives the generators the same seeds, whatever
   // else this worker process ran before.
@@ -55,21 +62,44 @@ export function startLoadGenerator(name: LoadGenerator, args: Array<string | num
   const handle = new LoadHandle(name, proc, c.run);
   if (handle.pid) c.run.track(handle.pid, `load generator ${name}`);
   c.deferCleanup(() => handle.stop().catch(() => undefined));
+  await connected(handle);
   return handle;
 }
 
+function connected(handle: LoadHandle): Promise<void> {
+  const { proc, name } = handle;
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => finish(new Error(`load generator ${name} did not connect within ${CONNECT_BUDGET_MS} ms`)), CONNECT_BUDGET_MS);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('connected\n')) finish();
+    };
+    const onExit = () => finish(new Error(`load generator ${name} exited before connecting: ${String(proc.stderr ?? '').trim()}`));
+    function finish(err?: Error) {
+      clearTimeout(timer);
+      proc.stdout?.off('data', onData);
+      proc.off('close', onExit);
+      if (err) reject(err);
+      else resolve();
+    }
+    proc.stdout?.on('data', onData);
+    proc.once('close', onExit);
+  });
+}
+
 /** Tcl start_write_load: SETs of random keys for `seconds` seconds. */
-export function startWriteLoad(host: string, port: number, seconds: number): LoadHandle {
+export function startWriteLoad(host: string, port: number, seconds: number): Promise<LoadHandle> {
   return startLoadGenerator('gen-write-load', [host, port, seconds]);
 }
 
 /** Tcl start_bg_complex_data: createComplexDataset with `ops` operations on `db`. */
-export function startBgComplexData(host: string, port: number, db: number, ops: number): LoadHandle {
+export function startBgComplexData(host: string, port: number, db: number, ops: number): Promise<LoadHandle> {
   return startLoadGenerator('bg-complex-data', [host, port, db, ops]);
 }
 
 /** Tcl start_bg_block_op: a mix of pushes and blocking pops on a small key space. */
-export function startBgBlockOp(host: string, port: number, db: number, ops: number): LoadHandle {
+export function startBgBlockOp(host: string, port: number, db: number, ops: number): Promise<LoadHandle> {
   return startLoadGenerator('bg-block-op', [host, port, db, ops]);
 }
 

@@ -20,11 +20,12 @@ export function parseHelperArgs(usage: string, count: number): string[] {
   return positional;
 }
 
-/** A connection named LOAD_HANDLER (wait_load_handlers_disconnected looks for it). */
+/** A connection named LOAD_HANDLER (wait_load_handlers_disconnected looks for it), announced on stdout. */
 export async function loadClient(host: string, port: string, db: number | string): Promise<Client> {
   const client = await Client.connect({ host, port: Number(port) });
   await client.call('client', 'setname', 'LOAD_HANDLER');
   await client.call('select', db);
+  process.stdout.write('connected\n'); // startLoadGenerator waits for this line
   return client;
 }
 

@@ -557,7 +557,7 @@ export default suite(async () => {
         await r.call('config', 'set', 'auto-aof-rewrite-percentage', 0); // no automatic rewrite
         await waitForBgrewriteaof(r);
 
-        const loadHandle0 = startWriteLoad(masterHost, masterPort, 10);
+        const loadHandle0 = await startWriteLoad(masterHost, masterPort, 10);
 
         await waitForCondition(50, 100, async () => Number(await r.call('dbsize')) > 0, () => fail('No write load detected.'));
 
@@ -595,7 +595,7 @@ export default suite(async () => {
         await r.call('config', 'set', 'rdb-key-save-delay', 10000000);
 
         const origSize = Number(await r.call('dbsize'));
-        const loadHandle0 = startWriteLoad(masterHost, masterPort, 10);
+        const loadHandle0 = await startWriteLoad(masterHost, masterPort, 10);
 
         await waitForCondition(50, 100, async () => Number(await r.call('dbsize')) > origSize, () => fail('No write load detected.'));
 
@@ -875,7 +875,7 @@ export default suite(async () => {
           // A slow AOFRW leaves time to kill it.
           await r.call('config', 'set', 'rdb-key-save-delay', 10000000);
 
-          let loadHandle0 = startWriteLoad(masterHost, masterPort, 10);
+          let loadHandle0 = await startWriteLoad(masterHost, masterPort, 10);
 
           await waitForCondition(50, 100, async () => Number(await r.call('dbsize')) > 0, () => fail('No write load detected.'));
 
@@ -926,7 +926,7 @@ export default suite(async () => {
 
           assertEqual(await r.status('rdb_changes_since_last_save'), 0);
           await r.call('config', 'set', 'rdb-key-save-delay', 10000000);
-          loadHandle0 = startWriteLoad(masterHost, masterPort, 10);
+          loadHandle0 = await startWriteLoad(masterHost, masterPort, 10);
           await waitForCondition(50, 100, async () => Number(await r.status('rdb_changes_since_last_save')) > 0, () => fail('No write load detected.'));
 
           // AOF on again.

@@ -6,7 +6,7 @@ import { suite, startServer, test, fail, waitForCondition, startBgBlockOp, csvdu
 export default suite(async () => {
   await startServer({ tags: ['repl', 'external:skip'] }, async (master) => {
     await startServer({}, async (slave) => {
-      const loads = [0, 1, 2].map(() => startBgBlockOp(master.host, master.port, 9, 100000));
+      const loads = await Promise.all([0, 1, 2].map(() => startBgBlockOp(master.host, master.port, 9, 100000)));
 
       await test(
         'First server should have role slave after SLAVEOF',

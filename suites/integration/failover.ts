@@ -78,7 +78,7 @@ export default suite(async () => {
           const initialPsyncs = await s1('sync_partial_ok');
 
           // Let node0 accept writes that node1, stopped, cannot see yet.
-          const load = startWriteLoad(node0.host, node0.port, 5);
+          const load = await startWriteLoad(node0.host, node0.port, 5);
           await node1.pause();
           await waitForCondition(50, 100, async () => (await s0('total_commands_processed')) > 100, () => fail('Node 0 did not accept writes'));
           await node1.resume();

@@ -3,7 +3,6 @@ import {
   suite,
   startServer,
   test,
-  ctx,
   assert,
   assertEqual,
   assertMatch,
@@ -12,6 +11,7 @@ import {
   createComplexDataset,
   csvdump,
   sleep,
+  puts,
 } from '../../harness/index.ts';
 
 /** The error message of a failed command, or the reply itself when it succeeded. */
@@ -98,7 +98,7 @@ export default suite(async () => {
         if ((await master.call('debug', 'digest')) !== (await replica.call('debug', 'digest'))) {
           writeFileSync('/tmp/repldump1.txt', await csvdump(master));
           writeFileSync('/tmp/repldump2.txt', await csvdump(replica));
-          ctx().emit({ type: 'info', unit: ctx().unit, text: 'Master - Replica inconsistency\nRun diff -u against /tmp/repldump*.txt for more info' });
+          puts('Master - Replica inconsistency\nRun diff -u against /tmp/repldump*.txt for more info');
         }
         assertEqual(await master.call('debug', 'digest'), await replica.call('debug', 'digest'));
       });

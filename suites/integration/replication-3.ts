@@ -3,7 +3,6 @@ import {
   suite,
   startServer,
   test,
-  ctx,
   settings,
   assert,
   assertEqual,
@@ -13,6 +12,7 @@ import {
   csvdump,
   sleep,
   type ServerHandle,
+  puts,
 } from '../../harness/index.ts';
 
 /** The first `expires=N` of INFO keyspace as a number; -1 when there is none (like a failed Tcl scan). */
@@ -62,7 +62,7 @@ export default suite(async () => {
         if (masterDigest !== replicaDigest) {
           writeFileSync('/tmp/repldump1.txt', await csvdump(master));
           writeFileSync('/tmp/repldump2.txt', await csvdump(replica));
-          ctx().emit({ type: 'info', unit: ctx().unit, text: 'Master - Replica inconsistency\nRun diff -u against /tmp/repldump*.txt for more info' });
+          puts('Master - Replica inconsistency\nRun diff -u against /tmp/repldump*.txt for more info');
         }
         assertEqual(await master.call('debug', 'digest'), await replica.call('debug', 'digest'));
       });

@@ -50,9 +50,9 @@ async function fails(fn: () => Promise<unknown>): Promise<boolean> {
 export default suite({ independentBlocks: true }, async () => {
   await startServer({ tags: ['repl', 'network', 'external:skip'] }, async (master) => {
     await startServer({}, async (slave) => {
-      const load0 = startBgComplexData(master.host, master.port, 9, 100000);
-      const load1 = startBgComplexData(master.host, master.port, 11, 100000);
-      const load2 = startBgComplexData(master.host, master.port, 12, 100000);
+      const load0 = await startBgComplexData(master.host, master.port, 9, 100000);
+      const load1 = await startBgComplexData(master.host, master.port, 11, 100000);
+      const load2 = await startBgComplexData(master.host, master.port, 12, 100000);
 
       await test(
         'First server should have role slave after SLAVEOF',

@@ -8,14 +8,8 @@ import {
   waitForSync,
   waitForOfsSync,
   populate,
-  tclString,
   type ServerHandle,
 } from '../../harness/index.ts';
-
-async function roleField(handle: ServerHandle, index: number): Promise<string> {
-  const role = (await handle.call('role')) as unknown[];
-  return tclString(role[index]);
-}
 
 /** SHUTDOWN NOSAVE, ignoring the error of the connection going away (Tcl `catch`). */
 async function shutdownNosave(handle: ServerHandle): Promise<void> {
@@ -69,8 +63,8 @@ export default suite({ independentBlocks: true }, async () => {
             100,
             async () =>
               (await master.statusNumber('rdb_bgsave_in_progress')) === 1 &&
-              (await roleField(replica1, 3)) === 'sync' &&
-              (await roleField(replica2, 3)) === 'sync',
+              (await replica1.roleField(3)) === 'sync' &&
+              (await replica2.roleField(3)) === 'sync',
             'fail to sync with replicas',
           );
 
@@ -133,7 +127,7 @@ export default suite({ independentBlocks: true }, async () => {
           await waitForCondition(
             5000,
             100,
-            async () => (await master.statusNumber('rdb_bgsave_in_progress')) === 1 && (await roleField(replica2, 3)) === 'sync',
+            async () => (await master.statusNumber('rdb_bgsave_in_progress')) === 1 && (await replica2.roleField(3)) === 'sync',
             'fail to sync with replicas',
           );
           // replica2 holds on to the replication buffer, so the backlog outgrows its setting.
@@ -166,7 +160,7 @@ export default suite({ independentBlocks: true }, async () => {
 
           // replica2 is still waiting for the BGSAVE.
           assert(
-            (await master.status('rdb_bgsave_in_progress')) === '1' && (await roleField(replica2, 3)) === 'sync',
+            (await master.status('rdb_bgsave_in_progress')) === '1' && (await replica2.roleField(3)) === 'sync',
             'BGSAVE still in progress and replica2 still in sync state',
           );
           // The master accepted replica1's partial resync.
@@ -257,7 +251,7 @@ export default suite({ independentBlocks: true }, async () => {
         await waitForCondition(
           50,
           100,
-          async () => (await roleField(replica, 0)) === 'slave' && (await replica.info('replication')).includes('master_link_status:up'),
+          async () => (await replica.roleField(0)) === 'slave' && (await replica.info('replication')).includes('master_link_status:up'),
           "Can't turn the instance into a replica",
         );
 

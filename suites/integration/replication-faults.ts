@@ -125,7 +125,7 @@ export default suite({ independentBlocks: true }, async () => {
         const elapsed = performance.now() - started;
         assert(elapsed >= latency, `write seen on the replica after ${elapsed.toFixed(1)} ms, expected >= ${latency} ms`);
 
-        const load = startWriteLoad(master.host, master.port, 10);
+        const load = await startWriteLoad(master.host, master.port, 10);
         await waitForCondition(50, 100, async () => Number(await master.call('dbsize')) > 100, "Can't detect write load");
         // Keep the load on until plenty of it has crossed the delayed link and been applied.
         await waitForCondition(100, 100, async () => Number(await replica.call('dbsize')) >= 10000, 'the replica did not keep up with the write load');
@@ -196,7 +196,7 @@ export default suite({ independentBlocks: true }, async () => {
         const fullBefore = await master.statusNumber('sync_full');
         const errBefore = await master.statusNumber('sync_partial_err');
 
-        const load = startWriteLoad(master.host, master.port, 60);
+        const load = await startWriteLoad(master.host, master.port, 60);
         await waitForCondition(50, 100, async () => Number(await master.call('dbsize')) > 100, "Can't detect write load");
         const drops = 5;
         for (let i = 0; i < drops; i++) {

@@ -48,9 +48,9 @@ async function testPsync(
       await master.call('config', 'set', 'repl-diskless-sync-delay', 1);
       await slave.call('config', 'set', 'repl-diskless-load', sdl);
 
-      const load0 = startBgComplexData(master.host, master.port, 9, 100000);
-      const load1 = startBgComplexData(master.host, master.port, 11, 100000);
-      const load2 = startBgComplexData(master.host, master.port, 12, 100000);
+      const load0 = await startBgComplexData(master.host, master.port, 9, 100000);
+      const load1 = await startBgComplexData(master.host, master.port, 11, 100000);
+      const load2 = await startBgComplexData(master.host, master.port, 12, 100000);
 
       await test('Slave should be able to synchronize with the master', async () => {
         await slave.call('slaveof', master.host, master.port);

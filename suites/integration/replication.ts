@@ -76,27 +76,6 @@ function repeatA(n: number): string {
   return 'A'.repeat(n);
 }
 
-/**
- * The TS load generators need a node start (up to seconds on a loaded machine) before their first
- * write, where Tcl's start almost at once: wait until `count` of them have connected, so that the
- * upstream sleeps that let data accumulate see the load running. Counts distinct connections seen
- * over time, so a generator that already ended still counts.
- */
-async function waitLoadGeneratorsConnected(master: ServerHandle, count: number): Promise<void> {
-  const seen = new Set<string>();
-  await waitForCondition(
-    600,
-    100,
-    async () => {
-      for (const line of String(await master.call('client', 'list')).split('\n')) {
-        if (line.includes(' name=LOAD_HANDLER ')) seen.add(/^id=(\d+)/.exec(line)?.[1] ?? line);
-      }
-      return seen.size >= count;
-    },
-    () => fail(`only ${seen.size} of ${count} load generators connected`),
-  );
-}
-
 /** Drops the replica link and refills the backlog in one transaction, so the replica's next attempt is a full sync. */
 async function forceFullSyncWithNewBacklog(master: ServerHandle, extra: Array<Array<string | number>> = []): Promise<void> {
   await master.call('multi');
@@ -310,14 +289,13 @@ export default suite({ independentBlocks: true }, async () => {
               const slaves = [s0, s1, s2];
               await test(`Connect multiple replicas at the same time (issue #141), master diskless=${mdl}, replica diskless=${sdl}`, async () => {
                 // Load generators start inside the test, so that skipping the test skips them.
-                const loads = [
+                const loads = await Promise.all([
                   startBgComplexData(master.host, master.port, 9, 100000000),
                   startBgComplexData(master.host, master.port, 11, 100000000),
                   startBgComplexData(master.host, master.port, 12, 100000000),
                   startWriteLoad(master.host, master.port, 8),
                   startWriteLoad(master.host, master.port, 4),
-                ];
-                await waitLoadGeneratorsConnected(master, loads.length);
+                ]);
                 await sleep(5000); // some data for the fork to save
 
                 for (const s of slaves) await s.call('config', 'set', 'repl-diskless-load', sdl);
@@ -363,8 +341,7 @@ export default suite({ independentBlocks: true }, async () => {
   await startServer({ tags: ['repl', 'external:skip'] }, async (master) => {
     await startServer({}, async (slave) => {
       await test('Master stream is correctly processed while the replica has a script in -BUSY state', async () => {
-        const load = startWriteLoad(master.host, master.port, 3);
-        await waitLoadGeneratorsConnected(master, 1);
+        const load = await startWriteLoad(master.host, master.port, 3);
         await config(slave, 'lua-time-limit', 500);
         await slave.call('slaveof', master.host, master.port);
 
