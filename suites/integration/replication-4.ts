@@ -3,7 +3,6 @@ import {
   suite,
   startServer,
   test,
-  ctx,
   settings,
   assert,
   assertEqual,
@@ -21,6 +20,7 @@ import {
   randomValue,
   type Arg,
   type ServerHandle,
+  puts,
 } from '../../harness/index.ts';
 
 const FUNCTIONS = `#!lua name=test
@@ -169,7 +169,7 @@ export default suite({ independentBlocks: true }, async () => {
         }
 
         if (settings().verbose) {
-          ctx().emit({ type: 'info', unit: ctx().unit, text: `Replication of an expired key does not delete the expired key test attempts: ${i}` });
+          puts(`Replication of an expired key does not delete the expired key test attempts: ${i}`);
         }
         assertEqual(res, 0);
         assertEqual(errcode, 0);

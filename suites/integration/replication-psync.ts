@@ -11,17 +11,11 @@ import {
   fail,
   sleep,
   stringMatch,
-  tclString,
   type ServerHandle,
 } from '../../harness/index.ts';
 
 /** A final check on the master once the pair is consistent. */
 type Condition = (master: ServerHandle) => Promise<void>;
-
-async function roleField(handle: ServerHandle, index: number): Promise<string> {
-  const role = (await handle.call('role')) as unknown[];
-  return tclString(role[index]);
-}
 
 /**
  * A master and a replica under write load from three background clients. With reconnect > 0 the
@@ -57,7 +51,7 @@ async function testPsync(
         await waitForCondition(
           50,
           100,
-          async () => (await roleField(slave, 0)) === 'slave' && (await roleField(slave, 3)) === 'connected',
+          async () => (await slave.roleField(0)) === 'slave' && (await slave.roleField(3)) === 'connected',
           'Replication not started.',
         );
       });
@@ -98,7 +92,7 @@ async function testPsync(
 
         // And the replica must consider itself connected, so that DBSIZE and DEBUG DIGEST
         // do not hit -LOADING.
-        await waitForCondition(5000, 100, async () => (await roleField(slave, 3)) === 'connected', 'Slave still not connected after some time');
+        await waitForCondition(5000, 100, async () => (await slave.roleField(3)) === 'connected', 'Slave still not connected after some time');
 
         await waitForCondition(
           100,

@@ -5,7 +5,6 @@ import {
   test,
   srv,
   r,
-  ctx,
   settings,
   assert,
   assertEqual,
@@ -29,6 +28,7 @@ import {
   ReplicationStream,
   type ServerHandle,
   stringMatch,
+  verbose,
 } from '../../harness/index.ts';
 
 // ---- small local helpers ----
@@ -38,25 +38,12 @@ function logFileMatches(file: string, pattern: string): boolean {
   return stringMatch(pattern, readFileSync(file, 'utf8'));
 }
 
-function verbose(text: string): void {
-  if (settings().verbose) ctx().emit({ type: 'info', unit: ctx().unit, text });
-}
-
-async function role(h: ServerHandle): Promise<unknown[]> {
-  return (await h.call('role')) as unknown[];
-}
-
-/** The replica's view of its link (fourth field of ROLE: connect, handshake, connected...). */
-async function replicaLinkState(h: ServerHandle): Promise<string> {
-  return tclString((await role(h))[3]);
-}
-
 async function linkUp(h: ServerHandle): Promise<boolean> {
   return stringMatch('*master_link_status:up*', await h.info('replication'));
 }
 
 async function isLinkedReplica(h: ServerHandle): Promise<boolean> {
-  return tclString((await role(h))[0]) === 'slave' && (await linkUp(h));
+  return (await h.roleField(0)) === 'slave' && (await linkUp(h));
 }
 
 async function digest(h: ServerHandle): Promise<string> {
@@ -98,7 +85,7 @@ export default suite({ independentBlocks: true }, async () => {
       await slave.call('slaveof', master.host, master.port);
 
       await test('Slave enters handshake', async () => {
-        await waitForCondition(50, 1000, async () => stringMatch('*handshake*', await role(slave)), 'Replica does not enter handshake state');
+        await waitForCondition(50, 1000, async () => stringMatch('*handshake*', await slave.call('role')), 'Replica does not enter handshake state');
       });
 
       // No keepalive newlines while the master sleeps: the replica must time out.
@@ -313,7 +300,7 @@ export default suite({ independentBlocks: true }, async () => {
                 await waitForCondition(
                   500,
                   100,
-                  async () => (await replicaLinkState(s0)) === 'connected' && (await replicaLinkState(s1)) === 'connected' && (await replicaLinkState(s2)) === 'connected',
+                  async () => (await s0.roleField(3)) === 'connected' && (await s1.roleField(3)) === 'connected' && (await s2.roleField(3)) === 'connected',
                   'Slaves still not connected after some time',
                 );
 
@@ -345,7 +332,7 @@ export default suite({ independentBlocks: true }, async () => {
         await config(slave, 'lua-time-limit', 500);
         await slave.call('slaveof', master.host, master.port);
 
-        await waitForCondition(500, 100, async () => (await replicaLinkState(slave)) === 'connected', 'Replica still not connected after some time');
+        await waitForCondition(500, 100, async () => (await slave.roleField(3)) === 'connected', 'Replica still not connected after some time');
 
         // Let the master stream flow for a while.
         await sleep(5000);
@@ -656,7 +643,7 @@ export default suite({ independentBlocks: true }, async () => {
             // Data integrity on the replicas still up.
             for (const replica of replicasAlive) {
               // Online as the replica sees it, so DBSIZE and DEBUG DIGEST are not racing the sync.
-              await waitForCondition(150, 100, async () => (await replicaLinkState(replica)) === 'connected', 'replicas still not connected after some time');
+              await waitForCondition(150, 100, async () => (await replica.roleField(3)) === 'connected', 'replicas still not connected after some time');
 
               await waitForCondition(
                 50,
