@@ -80,22 +80,29 @@ function readText(file: string): string {
   }
 }
 
-/** Answers true when a PING gets any status or error reply (LOADING counts as up, as in Tcl). */
-export function pingOnce(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+/**
+ * Sends one command on a throwaway connection and resolves with the first bytes of the answer,
+ * or null when none came (refused, closed, timed out). No client state: for probes only.
+ */
+function probe(host: string, port: number, args: string[], timeoutMs: number): Promise<Buffer | null> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
-    let done = false;
-    const finish = (ok: boolean) => {
-      if (done) return;
-      done = true;
+    const finish = (answer: Buffer | null) => {
       socket.destroy();
-      resolve(ok);
+      resolve(answer);
     };
-    socket.setTimeout(timeoutMs, () => finish(false));
-    socket.once('error', () => finish(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (buf) => finish(buf[0] === 0x2b || buf[0] === 0x2d));
+    socket.setTimeout(timeoutMs, () => finish(null));
+    socket.once('error', () => finish(null));
+    socket.once('close', () => finish(null));
+    socket.once('connect', () => socket.write(encodeCommand(args)));
+    socket.once('data', (answer) => finish(answer));
   });
+}
+
+/** Answers true when a PING gets any status or error reply (LOADING counts as up, as in Tcl). */
+export async function pingOnce(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  const answer = await probe(host, port, ['PING'], timeoutMs);
+  return answer !== null && (answer[0] === 0x2b || answer[0] === 0x2d);
 }
 
 /** One redis-server process (and its later restarts) with its own dir, port, socket and logs. */
@@ -286,17 +293,7 @@ export class RedisServer {
   }
 
   private async shutdownCommand(args: string[], timeoutMs: number): Promise<boolean> {
-    await new Promise<void>((resolve) => {
-      const socket = net.connect({ host: this.host, port: this.port });
-      const finish = () => {
-        socket.destroy();
-        resolve();
-      };
-      socket.setTimeout(timeoutMs, finish);
-      socket.once('error', finish);
-      socket.once('close', finish);
-      socket.once('connect', () => socket.write(encodeCommand(args)));
-    });
+    await probe(this.host, this.port, args, timeoutMs); // a successful SHUTDOWN answers by closing
     return this.waitExit(timeoutMs);
   }
 

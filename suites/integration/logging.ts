@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import os from 'node:os';
-import { suite, startServer, test, tags, ctx, settings } from '../../harness/index.ts';
+import { suite, startServer, test, tags, ctx, settings, verbose } from '../../harness/index.ts';
 
 /**
  * Whether the server can print a backtrace: always on macOS; on Linux only when the binary links
@@ -16,10 +16,6 @@ async function backtraceSupported(binary: string): Promise<boolean> {
   return !/libc\..*musl/s.test(String(ldd.stdout));
 }
 
-function verboseLog(text: string): void {
-  if (settings().verbose) ctx().emit({ type: 'info', unit: ctx().unit, text });
-}
-
 export default suite(async () => {
   await tags(['external:skip'], async () => {
     const supported = await backtraceSupported(settings().binary);
@@ -30,7 +26,7 @@ export default suite(async () => {
           await server.call('config', 'set', 'watchdog-period', 200);
           await server.call('debug', 'sleep', 1);
           const res = await server.waitForLogMessages(['*debugCommand*'], 0, 100, 100);
-          verboseLog(`${res.line} ${res.lineNumber}`);
+          verbose(`${res.line} ${res.lineNumber}`);
         });
       });
     }
@@ -43,7 +39,7 @@ export default suite(async () => {
         const pid = await server.status('process_id');
         process.kill(Number(pid), 'SIGABRT');
         const res = await server.waitForLogMessages([crashPattern], 0, 50, 100);
-        verboseLog(`${res.line} ${res.lineNumber}`);
+        verbose(`${res.line} ${res.lineNumber}`);
       });
     });
 
@@ -51,7 +47,7 @@ export default suite(async () => {
       await test('Crash report generated on DEBUG SEGFAULT', async () => {
         await server.call('debug', 'segfault').catch(() => undefined);
         const res = await server.waitForLogMessages([crashPattern], 0, 50, 100);
-        verboseLog(`${res.line} ${res.lineNumber}`);
+        verbose(`${res.line} ${res.lineNumber}`);
       });
     });
   });

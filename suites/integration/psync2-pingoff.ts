@@ -1,6 +1,6 @@
 // Edge cases of PSYNC when the replication streams of two servers differ only by trailing PINGs
 // (kept from the abandoned "meaningful offset" work of Redis 6.0, as regression coverage).
-import { suite, startServer, test, srv, ctx, assertEqual, fail, waitForCondition, type ServerHandle } from '../../harness/index.ts';
+import { suite, startServer, test, srv, puts, assertEqual, fail, waitForCondition, type ServerHandle } from '../../harness/index.ts';
 
 /** Tcl `==` between a reply and a number. */
 const is = (reply: unknown, n: number) => String(reply) === String(n);
@@ -13,7 +13,7 @@ export default suite({ independentBlocks: true }, async () => {
       for (let j = 0; j < 2; j++) {
         R.push(srv(-j));
         await R[j].call('config', 'set', 'repl-ping-replica-period', 1);
-        if (debugMsg) ctx().emit({ type: 'info', unit: ctx().unit, text: `Log file: ${R[j].stdout}` });
+        if (debugMsg) puts(`Log file: ${R[j].stdout}`);
       }
       const st = (j: number, field: string) => R[j].status(field);
 

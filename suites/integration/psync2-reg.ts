@@ -5,7 +5,7 @@
 // the run: upstream draws two coins every 100 ms for 20 s; here the loop runs a fixed 200 rounds of
 // the same two draws and 100 ms pause, so the same seed gives the same "kill ..." tests in the same
 // order. Assertions and wait budgets are upstream's.
-import { suite, startServer, test, srv, ctx, fail, waitForCondition, rng, sleep, spawnTool, type ServerHandle } from '../../harness/index.ts';
+import { suite, startServer, test, srv, ctx, puts, fail, waitForCondition, rng, sleep, spawnTool, type ServerHandle } from '../../harness/index.ts';
 
 export default suite(async () => {
   await startServer({ tags: ['psync2', 'external:skip'] }, async () => {
@@ -16,8 +16,7 @@ export default suite(async () => {
 
         const R: ServerHandle[] = [0, -1, -2].map((level) => srv(level));
         const st = (j: number, field: string) => R[j].status(field);
-        const say = (text: string) => ctx().emit({ type: 'info', unit: ctx().unit, text });
-        if (debugMsg) for (const h of R) say(`Log file: ${h.stdout}`);
+        if (debugMsg) for (const h of R) puts(`Log file: ${h.stdout}`);
 
         await test('PSYNC2 #3899 regression: setup', async () => {
           await R[1].call('slaveof', R[0].host, R[0].port);
@@ -70,7 +69,7 @@ export default suite(async () => {
           for (let j = 0; j < 100; j++) {
             const d = await Promise.all(R.map((h) => h.call('debug', 'digest')));
             if (d[0] === d[1] && d[1] === d[2]) break;
-            say(d.join('\n'));
+            puts(d.join('\n'));
             await sleep(1000);
           }
         }

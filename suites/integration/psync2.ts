@@ -9,15 +9,9 @@
 // take about 5 s against a local server) with a link broken after every fifth of them, the victim
 // drawn from the seeded generator as upstream draws it. Assertions and wait budgets are upstream's.
 import { readFileSync } from 'node:fs';
-import { suite, startServer, test, srv, ctx, assert, fail, waitForCondition, randomInt, type ServerHandle } from '../../harness/index.ts';
+import { suite, startServer, test, srv, puts, assert, fail, waitForCondition, randomInt, type ServerHandle } from '../../harness/index.ts';
 
 const N = 5;
-
-/** Prints a server's message on the run's output (Tcl puts). */
-function say(text: string): void {
-  const c = ctx();
-  c.emit({ type: 'info', unit: c.unit, text });
-}
 
 async function safe<T>(fn: () => Promise<T>): Promise<T | string> {
   try {
@@ -69,7 +63,7 @@ async function showClusterStatus(R: ServerHandle[], masterId: number): Promise<v
     if (best === -1) break;
     out.push(`[${best} port ${R[best].port}] ${logs[best][pos[best]++]}`);
   }
-  say(out.join('\n'));
+  puts(out.join('\n'));
 }
 
 export default suite(async () => {
@@ -93,7 +87,7 @@ export default suite(async () => {
             for (let j = 0; j < N; j++) {
               R.push(srv(-j));
               idFromPort.set(String(R[j].port), j);
-              if (debugMsg) say(`Log file: ${R[j].stdout}`);
+              if (debugMsg) puts(`Log file: ${R[j].stdout}`);
             }
             const st = (j: number, field: string) => R[j].status(field);
             const num = (j: number, field: string) => R[j].statusNumber(field);
@@ -228,7 +222,7 @@ export default suite(async () => {
                     const slaveId = randomInt(5);
                     if (disconnect) {
                       await R[slaveId].call('client', 'kill', 'type', 'master');
-                      if (debugMsg) say(`+++ Breaking link for replica #${slaveId}`);
+                      if (debugMsg) puts(`+++ Breaking link for replica #${slaveId}`);
                     }
                   }
                 }
@@ -340,10 +334,10 @@ export default suite(async () => {
                 1000,
                 async () => (await num(masterId, 'sync_partial_ok')) === syncPartial + 1,
                 async () => {
-                  say(`prev sync_full: ${syncCount}`);
-                  say(`prev sync_partial_ok: ${syncPartial}`);
-                  say(`prev sync_partial_err: ${syncPartialErr}`);
-                  say(String(await safe(() => R[masterId].info('stats'))));
+                  puts(`prev sync_full: ${syncCount}`);
+                  puts(`prev sync_partial_ok: ${syncPartial}`);
+                  puts(`prev sync_partial_err: ${syncPartialErr}`);
+                  puts(String(await safe(() => R[masterId].info('stats'))));
                   await status();
                   fail("Replica didn't partial sync");
                 },

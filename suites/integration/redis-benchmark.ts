@@ -2,7 +2,7 @@ import {
   suite,
   startServer,
   test,
-  ctx,
+  puts,
   assertMatch,
   fail,
   runTool,
@@ -42,7 +42,7 @@ async function commonBenchSetup(r: ServerHandle, args: string[]): Promise<void> 
   const outcome = await benchmark(args);
   if (!outcome.ok) {
     const firstLine = outcome.text.split('\n')[0];
-    ctx().emit({ type: 'info', unit: ctx().unit, text: `redis-benchmark non zero code. first line: ${firstLine}` });
+    puts(`redis-benchmark non zero code. first line: ${firstLine}`);
     fail(`redis-benchmark non zero code. first line: ${firstLine}`);
   }
 }
