@@ -20,10 +20,13 @@ function loggedRole(handle: ServerHandle): string | undefined {
   return undefined;
 }
 
-/** How a server appears in reports and timelines: its place in the block, its role and its port. */
-export function serverLabel(handle: ServerHandle, index: number, count: number): string {
+/**
+ * How a server appears in reports and timelines: its place in the block, its port, and with
+ * `withRole` the role it last logged (read from its log, so only for failures).
+ */
+export function serverLabel(handle: ServerHandle, index: number, count: number, withRole = true): string {
   const level = index - (count - 1);
-  const role = loggedRole(handle);
+  const role = withRole ? loggedRole(handle) : undefined;
   return `srv ${level}${role ? ` ${role}` : ''} :${handle.port}`;
 }
 

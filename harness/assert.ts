@@ -110,6 +110,19 @@ export async function assertError(pattern: string, code: () => unknown, detail?:
   throw new AssertionError(`Expected an error matching '${pattern}' but got '${tclString(result)}'${detailSuffix(detail)}`);
 }
 
+/**
+ * Tcl `catch {code} result`: whether the code failed, and the result as a string (the error's
+ * message when it failed). Assertion failures are not caught.
+ */
+export async function tclCatch(code: () => unknown): Promise<{ failed: boolean; value: string }> {
+  try {
+    return { failed: false, value: tclString(await code()) };
+  } catch (err) {
+    if (err instanceof AssertionError) throw err;
+    return { failed: true, value: err instanceof Error ? err.message : String(err) };
+  }
+}
+
 /** Anything that can run a command: a client or a server handle. */
 export interface Caller {
   call(...args: Array<string | number | Buffer>): Promise<unknown>;

@@ -5,7 +5,7 @@ import { Client } from './client.ts';
 import type { Arg, Reply } from './resp.ts';
 import { globMatch } from './glob.ts';
 import { countMessageLines } from './logs.ts';
-import { RedisServer } from './server.ts';
+import { RedisServer, type ShutdownMode } from './server.ts';
 
 export interface ClientOptions {
   /** RESP3 after HELLO 3. */
@@ -130,7 +130,7 @@ export class ServerHandle {
   }
 
   /** Tcl restart_server: same port/dir/config; reconnects the default client unless told not to. */
-  async restart(opts: { waitReady?: boolean; rotateLogs?: boolean; reconnect?: boolean; shutdown?: 'sigterm' | 'nosave' | 'save' } = {}): Promise<void> {
+  async restart(opts: { waitReady?: boolean; rotateLogs?: boolean; reconnect?: boolean; shutdown?: ShutdownMode } = {}): Promise<void> {
     this.client.destroy();
     await this.requireServer().restart(opts);
     if (opts.reconnect ?? true) this.client = await this.connect({ host: this.host, port: this.port });

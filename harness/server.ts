@@ -105,6 +105,9 @@ export async function pingOnce(host: string, port: number, timeoutMs = 1000): Pr
   return answer !== null && (answer[0] === 0x2b || answer[0] === 0x2d);
 }
 
+/** How restart() ends the old process: SIGTERM as Tcl's kill_server, or first SHUTDOWN with this flag. */
+export type ShutdownMode = 'sigterm' | 'nosave' | 'save' | 'now' | 'force';
+
 /** One redis-server process (and its later restarts) with its own dir, port, socket and logs. */
 export class RedisServer {
   pid = 0;
@@ -298,7 +301,7 @@ export class RedisServer {
   }
 
   /** Restarts with the same port, dir and config (Tcl restart_server). */
-  async restart(opts: { waitReady?: boolean; rotateLogs?: boolean; shutdown?: 'sigterm' | 'nosave' | 'save' } = {}): Promise<void> {
+  async restart(opts: { waitReady?: boolean; rotateLogs?: boolean; shutdown?: ShutdownMode } = {}): Promise<void> {
     const shutdown = opts.shutdown ?? 'sigterm';
     if (shutdown !== 'sigterm' && this.isAlive()) await this.shutdownCommand(['SHUTDOWN', shutdown.toUpperCase()], 10_000);
     await this.stop({ graceful: true });

@@ -102,10 +102,11 @@ export class UnitContext {
     this.timeline.push({ at: Date.now(), source, text });
   }
 
-  serverInfos(): ServerInfo[] {
+  /** The servers of the test in progress; their roles come from their logs, read only when asked (failures). */
+  serverInfos(withRoles: boolean): ServerInfo[] {
     return this.servers
       .filter((h) => h.server)
-      .map((h, i, all) => ({ label: serverLabel(h, i, all.length), port: h.port, pid: h.server!.pid, dir: h.server!.dir }));
+      .map((h, i, all) => ({ label: serverLabel(h, i, all.length, withRoles), port: h.port, pid: h.server!.pid, dir: h.server!.dir }));
   }
 
   /** The folder of a failed test's artifacts, written now; undefined in external mode. */
@@ -391,14 +392,14 @@ export async function test(name: string, body: () => unknown, options: TestOptio
     c.recordEvent('harness', `test failed: ${name}`);
     const artifacts = c.keepArtifacts(name, message);
     const text = artifacts ? `${message}\nArtifacts: ${artifacts}` : message;
-    c.emit({ type: 'err', unit: c.unit, name, message: text, file: c.file, ms: Date.now() - started, servers: c.serverInfos(), artifacts });
+    c.emit({ type: 'err', unit: c.unit, name, message: text, file: c.file, ms: Date.now() - started, servers: c.serverInfos(true), artifacts });
   };
   try {
     const result = await c.inTest(() => withTestTimeout(s.testTimeout, name, async () => body()));
     const pattern = options.okPattern;
     if (pattern === undefined || pattern === tclString(result) || globMatch(pattern, tclString(result))) {
       c.recordEvent('harness', `test ok: ${name}`);
-      c.emit({ type: 'ok', unit: c.unit, name, ms: Date.now() - started, servers: c.serverInfos() });
+      c.emit({ type: 'ok', unit: c.unit, name, ms: Date.now() - started, servers: c.serverInfos(false) });
     } else {
       failed(`Expected '${pattern}' to equal or match '${tclString(result)}'`);
     }

@@ -1,7 +1,7 @@
-import { execa, type Options as ExecaOptions, type ResultPromise } from 'execa';
+import { execa, type Options as ExecaOptions } from 'execa';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { settings } from './suite.ts';
+import { ctx, settings } from './suite.ts';
 import type { ServerHandle } from './instance.ts';
 
 export type ToolName = 'redis-cli' | 'redis-benchmark' | 'redis-check-aof' | 'redis-check-rdb';
@@ -15,27 +15,29 @@ export function toolPath(tool: ToolName, toolsDir: string | null = settings().to
   return tool;
 }
 
-/** Runs a tool to completion with an argument array (never a shell); does not throw on a non-zero exit. */
+/**
+ * Starts a tool with an argument array (never a shell): await it to run it to completion, or keep
+ * it running in the background. It never throws on a non-zero exit. Tracked like a server: one
+ * still running at the unit's end is killed, and a killed run's leftovers are found.
+ */
 export function runTool(tool: ToolName, args: string[], opts: ExecaOptions = {}) {
-  return execa(toolPath(tool), args, { reject: false, stripFinalNewline: false, ...opts });
-}
-
-/** Starts a tool in the background; the caller keeps the handle and kills or awaits it. */
-export function spawnTool(tool: ToolName, args: string[], opts: ExecaOptions = {}): ResultPromise {
-  return execa(toolPath(tool), args, { reject: false, stripFinalNewline: false, ...opts });
+  const c = ctx();
+  const proc = execa(toolPath(tool), args, { reject: false, stripFinalNewline: false, ...opts });
+  const pid = proc.pid;
+  if (pid) {
+    c.run.track(pid, tool);
+    void proc.finally(() => c.run.untrack(pid));
+    c.deferCleanup(async () => {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+      await proc;
+    });
+  }
+  return proc;
 }
 
 /** Tcl rediscli: arguments to reach a server over TCP. */
 export function cliArgs(handle: Pick<ServerHandle, 'host' | 'port'>, opts: string[] = []): string[] {
   return ['-h', handle.host, '-p', String(handle.port), ...opts];
-}
-
-/** Tcl rediscli_exec: redis-cli on the server's unix socket; output split into lines. */
-export async function rediscliExec(handle: ServerHandle, args: string[]): Promise<string[]> {
-  const result = await runTool('redis-cli', ['-s', handle.unixsocket, ...args]);
-  const lines = String(result.stdout).split('\n');
-  lines.pop();
-  return lines;
 }
 
 /** Tcl redisbenchmark: arguments to reach a server over TCP. */
@@ -46,4 +48,41 @@ export function benchmarkArgs(handle: Pick<ServerHandle, 'host' | 'port'>, opts:
 export function benchmarkUriArgs(handle: Pick<ServerHandle, 'host' | 'port'>, opts: string[] = [], user?: string, pass?: string): string[] {
   const auth = user !== undefined ? `${user}:${pass}@` : '';
   return ['-u', `redis://${auth}${handle.host}:${handle.port}`, ...opts];
+}
+
+/** A tool's output as text: Tcl pipes read bytes, so Buffers are read as latin1. */
+export function outputText(data: unknown): string {
+  if (Buffer.isBuffer(data)) return data.toString('latin1');
+  if (data instanceof Uint8Array) return Buffer.from(data).toString('latin1');
+  return String(data ?? '');
+}
+
+const chompNewline = (s: string) => (s.endsWith('\n') ? s.slice(0, -1) : s);
+
+export interface ExitInfo {
+  exitCode?: number;
+  signal?: string;
+}
+
+/** How Tcl words an abnormal exit of a child; null for exit 0. */
+export function abnormalExit(result: ExitInfo): string | null {
+  if (result.signal) return `child killed: ${result.signal}`;
+  if (result.exitCode !== 0) return 'child process exited abnormally';
+  return null;
+}
+
+/**
+ * Tcl `exec` of one command or a pipeline (results in pipe order): the last stdout without its
+ * final newline; throws, like exec, when a child exited abnormally or anything was written to stderr.
+ */
+export function tclExec(results: Array<{ stdout?: unknown; stderr?: unknown } & ExitInfo>): string {
+  const last = results[results.length - 1];
+  const stdout = chompNewline(outputText(last.stdout));
+  const stderr = chompNewline(results.map((r) => outputText(r.stderr)).join(''));
+  const abnormal = results.map(abnormalExit).find((a) => a !== null) ?? null;
+  if (!abnormal && stderr === '') return stdout;
+  const parts = [stdout];
+  if (abnormal && stderr === '') parts.push(abnormal);
+  parts.push(stderr);
+  throw new Error(parts.filter((p) => p !== '').join('\n'));
 }

@@ -12,18 +12,9 @@ import {
   waitLoadHandlersDisconnected,
   startWriteLoad,
   stringMatch,
-  tclString,
   type ServerHandle,
+  tclCatch,
 } from '../../harness/index.ts';
-
-/** The message of the error a command fails with, or its reply when it succeeds (Tcl catch). */
-async function caught(run: () => Promise<unknown>): Promise<string> {
-  try {
-    return tclString(await run());
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-}
 
 /** The three nodes must hold the same data set, compared two by two. */
 async function assertDigestsMatch(a: ServerHandle, b: ServerHandle, c: ServerHandle): Promise<void> {
@@ -43,7 +34,7 @@ export default suite(async () => {
         const s2 = (field: string) => node2.statusNumber(field);
 
         await test('failover command fails without connected replica', async () => {
-          const err = await caught(() => node0.call('failover', 'to', node1.host, node1.port));
+          const err = (await tclCatch(() => node0.call('failover', 'to', node1.host, node1.port))).value;
           if (!stringMatch('ERR*', err)) fail('failover command succeeded when replica not connected');
         });
 
@@ -55,23 +46,23 @@ export default suite(async () => {
         });
 
         await test('failover command fails with invalid host', async () => {
-          assertMatch('ERR*', await caught(() => node0.call('failover', 'to', 'invalidhost', node1.port)));
+          assertMatch('ERR*', (await tclCatch(() => node0.call('failover', 'to', 'invalidhost', node1.port))).value);
         });
 
         await test('failover command fails with invalid port', async () => {
-          assertMatch('ERR*', await caught(() => node0.call('failover', 'to', node1.host, 'invalidport')));
+          assertMatch('ERR*', (await tclCatch(() => node0.call('failover', 'to', node1.host, 'invalidport'))).value);
         });
 
         await test('failover command fails with just force and timeout', async () => {
-          assertMatch('ERR*', await caught(() => node0.call('FAILOVER', 'FORCE', 'TIMEOUT', 100)));
+          assertMatch('ERR*', (await tclCatch(() => node0.call('FAILOVER', 'FORCE', 'TIMEOUT', 100))).value);
         });
 
         await test('failover command fails when sent to a replica', async () => {
-          assertMatch('ERR*', await caught(() => node1.call('failover', 'to', node1.host, node1.port)));
+          assertMatch('ERR*', (await tclCatch(() => node1.call('failover', 'to', node1.host, node1.port))).value);
         });
 
         await test('failover command fails with force without timeout', async () => {
-          assertMatch('ERR*', await caught(() => node0.call('failover', 'to', node1.host, node1.port, 'FORCE')));
+          assertMatch('ERR*', (await tclCatch(() => node0.call('failover', 'to', node1.host, node1.port, 'FORCE'))).value);
         });
 
         await test('failover command to specific replica works', async () => {

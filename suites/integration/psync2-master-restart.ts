@@ -1,26 +1,4 @@
-import { suite, startServer, test, srv, assert, fail, waitForCondition, createComplexDataset, sleep, stringMatch, type ServerHandle } from '../../harness/index.ts';
-
-/**
- * Tcl `restart_server 0 true false true now`: SHUTDOWN NOW on the default client (its failure, the
- * link closing, is expected), then the usual stop and start with the same config.
- */
-async function restartWithShutdownNow(h: ServerHandle): Promise<void> {
-  try {
-    await h.call('shutdown', 'now');
-  } catch {
-    /* the server closes the link as it exits */
-  }
-  await h.restart({ waitReady: true, rotateLogs: false });
-}
-
-/** Tcl `catch {...}` around a restart: its errors are ignored, the waits after it judge the outcome. */
-async function ignoringErrors(fn: () => Promise<void>): Promise<void> {
-  try {
-    await fn();
-  } catch {
-    /* as upstream */
-  }
-}
+import { suite, startServer, test, srv, assert, fail, waitForCondition, createComplexDataset, sleep, stringMatch, tclCatch } from '../../harness/index.ts';
 
 export default suite(async () => {
   await startServer({ tags: ['psync2', 'external:skip'] }, async () => {
@@ -55,7 +33,7 @@ export default suite(async () => {
           const replid = await master.status('master_replid');
           await replica.call('config', 'resetstat');
 
-          await ignoringErrors(() => restartWithShutdownNow(master));
+          await tclCatch(() => master.restart({ waitReady: true, rotateLogs: false, shutdown: 'now' }));
           await waitForCondition(50, 1000, bothLinksUp, () => fail("Replicas didn't sync after master restart"));
 
           // Replication state restored from the RDB.
@@ -92,7 +70,7 @@ export default suite(async () => {
           await replica.call('config', 'resetstat');
 
           // SHUTDOWN NOW: no GETACK to the replicas on the way out, which would move the offset.
-          await ignoringErrors(() => restartWithShutdownNow(master));
+          await tclCatch(() => master.restart({ waitReady: true, rotateLogs: false, shutdown: 'now' }));
           await waitForCondition(50, 1000, bothLinksUp, () => fail("Replicas didn't sync after master restart"));
 
           assert((await master.status('master_replid')) !== replid, 'master_replid != old replid');
@@ -134,7 +112,7 @@ export default suite(async () => {
           await replica.call('config', 'resetstat');
 
           // SIGTERM this time (the shutdown path differs from SHUTDOWN NOW; no replica lags here).
-          await ignoringErrors(() => master.restart({ waitReady: true, rotateLogs: false }));
+          await tclCatch(() => master.restart({ waitReady: true, rotateLogs: false }));
           await waitForCondition(50, 1000, bothLinksUp, () => fail("Replicas didn't sync after master restart"));
 
           const expiredOffset = await master.statusNumber('repl_backlog_histlen');
@@ -176,7 +154,7 @@ export default suite(async () => {
           await replica.call('config', 'resetstat');
 
           // SIGTERM again.
-          await ignoringErrors(() => master.restart({ waitReady: true, rotateLogs: false }));
+          await tclCatch(() => master.restart({ waitReady: true, rotateLogs: false }));
           await waitForCondition(50, 1000, bothLinksUp, () => fail("Replicas didn't sync after master restart"));
 
           // The backlog no longer reaches back to the old history.

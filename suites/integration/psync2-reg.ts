@@ -5,7 +5,7 @@
 // the run: upstream draws two coins every 100 ms for 20 s; here the loop runs a fixed 200 rounds of
 // the same two draws and 100 ms pause, so the same seed gives the same "kill ..." tests in the same
 // order. Assertions and wait budgets are upstream's.
-import { suite, startServer, test, srv, ctx, puts, fail, waitForCondition, rng, sleep, spawnTool, type ServerHandle } from '../../harness/index.ts';
+import { suite, startServer, test, srv, puts, fail, waitForCondition, rng, sleep, runTool, type ServerHandle } from '../../harness/index.ts';
 
 export default suite(async () => {
   await startServer({ tags: ['psync2', 'external:skip'] }, async () => {
@@ -36,19 +36,15 @@ export default suite(async () => {
           await R[1].call('config', 'set', 'repl-backlog-size', '10mb');
         });
 
-        const bench = spawnTool('redis-benchmark', ['-s', R[0].unixsocket, '-n', '10000000', '-r', '1000', 'incr', '__rand_int__'], {
+        // Tracked by runTool: it is killed at the unit's end even if a test fails first.
+        const bench = runTool('redis-benchmark', ['-s', R[0].unixsocket, '-n', '10000000', '-r', '1000', 'incr', '__rand_int__'], {
           stdin: 'ignore',
           stdout: 'ignore',
         });
-        const c = ctx();
-        const benchPid = bench.pid ?? 0;
-        if (benchPid) c.run.track(benchPid, 'redis-benchmark');
         const killBench = async () => {
           if (bench.exitCode === null && bench.signalCode === null) bench.kill('SIGKILL');
           await bench;
-          if (benchPid) c.run.untrack(benchPid);
         };
-        c.deferCleanup(killBench);
 
         for (let round = 0; round < rounds; round++) {
           if (rng().random() < 0.05) {

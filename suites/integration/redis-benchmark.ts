@@ -11,28 +11,14 @@ import {
   cmdrstat,
   configGet,
   type ServerHandle,
+  tclCatch,
+  tclExec,
 } from '../../harness/index.ts';
 
-interface ToolOutcome {
-  /** Exited 0 with nothing on stderr. */
-  ok: boolean;
-  /** stdout when ok; otherwise the message Tcl's exec fails with (stdout, exit status, stderr). */
-  text: string;
-}
-
-const chompNewline = (s: string) => (s.endsWith('\n') ? s.slice(0, -1) : s);
-
 /** Runs redis-benchmark and judges it as Tcl's exec does: a non-zero exit or any stderr output is a failure. */
-async function benchmark(args: string[]): Promise<ToolOutcome> {
+async function benchmark(args: string[]): Promise<{ failed: boolean; value: string }> {
   const result = await runTool('redis-benchmark', args, { stdin: 'ignore' });
-  const stdout = chompNewline(String(result.stdout ?? ''));
-  const stderr = chompNewline(String(result.stderr ?? ''));
-  const abnormal = result.exitCode !== 0 || result.signal !== undefined;
-  if (!abnormal && stderr === '') return { ok: true, text: stdout };
-  const parts = [stdout];
-  if (abnormal && stderr === '') parts.push(result.signal ? `child killed: ${result.signal}` : 'child process exited abnormally');
-  parts.push(stderr);
-  return { ok: false, text: parts.filter((p) => p !== '').join('\n') };
+  return tclCatch(() => tclExec([result]));
 }
 
 /** Resets the stats, empties the server and runs the benchmark, which must succeed. */
@@ -40,8 +26,8 @@ async function commonBenchSetup(r: ServerHandle, args: string[]): Promise<void> 
   await r.call('config', 'resetstat');
   await r.call('flushall');
   const outcome = await benchmark(args);
-  if (!outcome.ok) {
-    const firstLine = outcome.text.split('\n')[0];
+  if (outcome.failed) {
+    const firstLine = outcome.value.split('\n')[0];
     puts(`redis-benchmark non zero code. first line: ${firstLine}`);
     fail(`redis-benchmark non zero code. first line: ${firstLine}`);
   }
@@ -138,7 +124,7 @@ export default suite(async () => {
         const originalMaxclients = await configGet(r, 'maxclients');
         await r.call('config', 'set', 'maxclients', 5);
         const outcome = await benchmark(args);
-        assertMatch('*Error*', outcome.text);
+        assertMatch('*Error*', outcome.value);
         await r.call('config', 'set', 'maxclients', originalMaxclients);
       });
 

@@ -16,13 +16,17 @@ import {
   populate,
   configGet,
   sleep,
-  spawnTool,
   runTool,
   toolPath,
   cliArgs,
   formatCommand,
   stringMatch,
   type ServerHandle,
+  tclCatch,
+  tclExec,
+  outputText,
+  abnormalExit,
+  type ExitInfo,
 } from '../../harness/index.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -40,19 +44,7 @@ function dbnum(): number {
   return settings().singledb ? 0 : 9;
 }
 
-const text = (data: unknown): string => (Buffer.isBuffer(data) ? data.toString('latin1') : data instanceof Uint8Array ? Buffer.from(data).toString('latin1') : String(data ?? ''));
 const chompNewline = (s: string) => (s.endsWith('\n') ? s.slice(0, -1) : s);
-
-interface ExitInfo {
-  exitCode?: number;
-  signal?: string;
-}
-
-function abnormalExit(result: ExitInfo): string | null {
-  if (result.signal) return `child killed: ${result.signal}`;
-  if (result.exitCode !== 0) return 'child process exited abnormally';
-  return null;
-}
 
 /** The error a Tcl pipe channel raises on close: its stderr, else its abnormal exit; null when none. */
 function pipeCloseError(stderr: string, exits: ExitInfo[]): string | null {
@@ -67,19 +59,6 @@ function pipeCloseError(stderr: string, exits: ExitInfo[]): string | null {
 /** Strips carriage returns and trailing newlines. */
 function formatOutput(output: string): string {
   return output.replaceAll('\r', '').replace(/\n+$/, '');
-}
-
-/** Tcl's `exec` of one command or a pipeline: stdout without its last newline, or an Error with stdout and stderr. */
-async function tclExec(results: Array<{ stdout?: unknown; stderr?: unknown } & ExitInfo>): Promise<string> {
-  const last = results[results.length - 1];
-  const stdout = chompNewline(text(last.stdout));
-  const stderr = chompNewline(results.map((r) => text(r.stderr)).join(''));
-  const abnormal = results.map(abnormalExit).find((a) => a !== null) ?? null;
-  if (!abnormal && stderr === '') return stdout;
-  const parts = [stdout];
-  if (abnormal && stderr === '') parts.push(abnormal);
-  parts.push(stderr);
-  throw new Error(parts.filter((p) => p !== '').join('\n'));
 }
 
 const CLI_OPTIONS = { encoding: 'buffer', stripFinalNewline: false } as const;
@@ -99,31 +78,22 @@ async function runCliOn(
   if (input.pipe) {
     const [file, ...producerArgs] = input.pipe;
     const producer = execa(file, producerArgs, { ...CLI_OPTIONS, reject: false, stdin: 'ignore' });
-    const cli = spawnTool('redis-cli', cliArguments, { ...CLI_OPTIONS, env: cliEnv(), stdin: 'pipe' });
+    const cli = runTool('redis-cli', cliArguments, { ...CLI_OPTIONS, env: cliEnv(), stdin: 'pipe' });
     const result = await producer.pipe(cli);
     const producerResult = await producer;
     // Like `sh -c "producer | cli"`: both stderrs count, the exit status is the cli's.
-    const error = pipeCloseError(text(producerResult.stderr) + text(result.stderr), [result]);
+    const error = pipeCloseError(outputText(producerResult.stderr) + outputText(result.stderr), [result]);
     if (error !== null) throw new Error(error);
-    return formatOutput(text(result.stdout));
+    return formatOutput(outputText(result.stdout));
   }
   const result = await runTool('redis-cli', cliArguments, {
     ...CLI_OPTIONS,
     env: cliEnv(),
     stdin: input.path ? { file: input.path } : 'ignore',
   });
-  const error = pipeCloseError(text(result.stderr), [result]);
+  const error = pipeCloseError(outputText(result.stderr), [result]);
   if (error !== null) throw new Error(error);
-  return formatOutput(text(result.stdout));
-}
-
-/** The outcome of a run as Tcl's catch sees it: the result, or the error message. */
-async function caught(run: () => Promise<string>): Promise<string> {
-  try {
-    return await run();
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
+  return formatOutput(outputText(result.stdout));
 }
 
 /** A redis-cli kept running with pipes on stdin and stdout, read without blocking as Tcl does. */
@@ -134,7 +104,7 @@ class CliProcess {
   readonly proc: ResultPromise;
 
   constructor(args: string[], stdinFile?: string) {
-    this.proc = spawnTool('redis-cli', args, {
+    this.proc = runTool('redis-cli', args, {
       encoding: 'buffer',
       buffer: false,
       env: cliEnv(),
@@ -543,10 +513,10 @@ export default suite(async () => {
     });
 
     await testNonttyCli('Invalid quoted input arguments', async () => {
-      assertMatch('*exited abnormally*', await caught(() => runCli('--quoted-input', 'set', '"Unterminated')));
+      assertMatch('*exited abnormally*', (await tclCatch(() => runCli('--quoted-input', 'set', '"Unterminated'))).value);
 
       // One argument that unquotes to two is refused as well.
-      assertMatch('*exited abnormally*', await caught(() => runCli('--quoted-input', 'set', '"arg1" "arg2"')));
+      assertMatch('*exited abnormally*', (await tclCatch(() => runCli('--quoted-input', 'set', '"arg1" "arg2"'))).value);
     });
 
     await testNonttyCli('Read last argument from pipe', async () => {
@@ -579,7 +549,7 @@ export default suite(async () => {
       assertEqual('OK', await r.call('debug', 'populate', 100000, 'key', 1000));
       assertEqual('lib1', await r.call('function', 'load', "#!lua name=lib1\nredis.register_function('func1', function() return 123 end)"));
       const args = functionsOnly ? ['--functions-rdb', `${dir}/cli.rdb`] : ['--rdb', `${dir}/cli.rdb`];
-      const output = await caught(() => runCli(...args));
+      const output = (await tclCatch(() => runCli(...args))).value;
       assertMatch('*Transfer finished with success*', output);
 
       rmSync(path.join(dir, 'dump.rdb'), { force: true });
@@ -710,7 +680,7 @@ export default suite(async () => {
     /** `cli dumpArgs | cli -x|-X ... restoreArgs`, as a Tcl exec pipeline. */
     const cliPipeline = async (dumpArgs: string[], restoreArgs: string[]) => {
       const dump = execa(toolPath('redis-cli'), cliArgs(r, dumpArgs), { ...CLI_OPTIONS, reject: false, env: cliEnv(), stdin: 'ignore' });
-      const restore = spawnTool('redis-cli', cliArgs(r, restoreArgs), { ...CLI_OPTIONS, env: cliEnv(), stdin: 'pipe' });
+      const restore = runTool('redis-cli', cliArgs(r, restoreArgs), { ...CLI_OPTIONS, env: cliEnv(), stdin: 'pipe' });
       const restoreResult = await dump.pipe(restore);
       return tclExec([await dump, restoreResult]);
     };

@@ -12,6 +12,7 @@ import {
   csvdump,
   sleep,
   puts,
+  tclCatch,
 } from '../../harness/index.ts';
 
 /** The error message of a failed command, or the reply itself when it succeeded. */
@@ -20,15 +21,6 @@ async function replyOrError(run: () => Promise<unknown>): Promise<unknown> {
     return await run();
   } catch (err) {
     return err instanceof Error ? err.message : String(err);
-  }
-}
-
-async function commandFails(run: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await run();
-    return false;
-  } catch {
-    return true;
   }
 }
 
@@ -74,7 +66,7 @@ export default suite(async () => {
         await master.call('config', 'set', 'min-slaves-max-lag', 2);
         await replica.pause();
         assert((await master.call('set', 'foo', '12345')) === 'OK', "[r set foo 12345] eq {OK}");
-        await waitForCondition(100, 100, () => commandFails(() => master.call('set', 'foo', '12345')), "Master didn't become readonly");
+        await waitForCondition(100, 100, async () => (await tclCatch(() => master.call('set', 'foo', '12345'))).failed, "Master didn't become readonly");
         assertMatch('NOREPLICAS*', await replyOrError(() => master.call('set', 'foo', '12345')));
       });
       await replica.resume();

@@ -21,6 +21,7 @@ import {
   type Arg,
   type ServerHandle,
   puts,
+  tclCatch,
 } from '../../harness/index.ts';
 
 const FUNCTIONS = `#!lua name=test
@@ -35,16 +36,6 @@ async function digest(handle: ServerHandle): Promise<string> {
 /** The bytes Tcl's client would send for a generated value (characters 0-255 are single bytes). */
 function tclBytes(value: string | number): Buffer {
   return Buffer.from(String(value), 'latin1');
-}
-
-/** True when the command fails (Tcl `catch` != 0). */
-async function fails(fn: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await fn();
-    return false;
-  } catch {
-    return true;
-  }
 }
 
 export default suite({ independentBlocks: true }, async () => {
@@ -128,7 +119,7 @@ export default suite({ independentBlocks: true }, async () => {
         assertEqual('OK', await master.call('eval', "return redis.call('set','foo',12345)", 0));
         // A stopped replica stops acking and becomes lagged.
         await slave.pause();
-        await waitForCondition(100, 100, () => fails(() => master.call('set', 'foo', 123)), "Master didn't become readonly");
+        await waitForCondition(100, 100, async () => (await tclCatch(() => master.call('set', 'foo', 123))).failed, "Master didn't become readonly");
         await assertError('*NOREPLICAS*', () => master.call('set', 'foo', 123));
         await assertError('*NOREPLICAS*', () => master.call('eval', "return redis.call('set','foo',12345)", 0));
         await slave.resume();
@@ -163,7 +154,7 @@ export default suite({ independentBlocks: true }, async () => {
           await waitForOfsSync(master, slave);
           // k must be logically expired on the replica, yet still present there.
           res = await slave.call('exists', 'k');
-          errcode = (await fails(() => slave.call('debug', 'object', 'k'))) ? 1 : 0; // fails when k is gone
+          errcode = (await tclCatch(() => slave.call('debug', 'object', 'k'))).failed ? 1 : 0; // fails when k is gone
           if (Number(res) === 0 && errcode === 0) break;
           pxMs *= 2;
         }
