@@ -1,19 +1,26 @@
-import { resolveServerBinary, toolsDirFor, BinaryNotFound } from './harness/binary.ts';
+import path from 'node:path';
+import { BinaryNotFound, resolveServerBinary, toolsDirFor } from './harness/binary.ts';
 import { helpText, parseArgs, UsageError } from './harness/cli.ts';
+import { START_SERVER_FAILURE } from './harness/protocol.ts';
+import { readDurations } from './harness/reports.ts';
 import { drawSeed } from './harness/rng.ts';
 import { defaultClients, runUnits } from './harness/runner.ts';
 import { selectUnits, shardUnits } from './harness/selection.ts';
-import { readDurations } from './harness/reports.ts';
-import { START_SERVER_FAILURE } from './harness/protocol.ts';
-import path from 'node:path';
 import { defaultSettings } from './harness/settings.ts';
-
 
 /** Generous: a hung test is reported and its unit abandoned, long before Tcl's global watchdog. */
 const DEFAULT_TEST_TIMEOUT = 600;
 
 function shellQuote(s: string): string {
   return /^[\w./:=@-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
+}
+
+function durationsOrUsage(file: string): Map<string, number> {
+  try {
+    return readDurations(file);
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}: pass a file written by --json`);
+  }
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -26,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
   // Refused rather than ignored: upstream only uses it in unit/other, which is not ported.
   if (options.forceFailure) throw new UsageError('--force-failure only affects unit/other, which runtest-ts does not port (remove the flag)');
   const selected = selectUnits(options);
-  const units = options.shard ? shardUnits(selected, options.shard, options.durations ? readDurations(options.durations) : undefined) : selected;
+  const units = options.shard ? shardUnits(selected, options.shard, options.durations ? durationsOrUsage(options.durations) : undefined) : selected;
   if (options.shard && !options.quiet && !options.tap) {
     process.stdout.write(`shard ${options.shard.index}/${options.shard.total}: ${units.length} of ${selected.length} unit(s): ${units.join(' ')}\n`);
   }
