@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { BinaryNotFound, resolveServerBinary, toolsDirFor } from './harness/binary.ts';
-import { helpText, parseArgs, UsageError } from './harness/cli.ts';
-import { START_SERVER_FAILURE } from './harness/protocol.ts';
-import { readDurations } from './harness/reports.ts';
-import { drawSeed } from './harness/rng.ts';
-import { defaultClients, runUnits } from './harness/runner.ts';
-import { selectUnits, shardUnits } from './harness/selection.ts';
-import { defaultSettings } from './harness/settings.ts';
+import { BinaryNotFound, resolveServerBinary, toolsDirFor } from './harness/runner/binary.ts';
+import { helpText, parseArgs, UsageError } from './harness/runner/cli.ts';
+import { START_SERVER_FAILURE } from './harness/core/messages.ts';
+import { readDurations } from './harness/runner/reports.ts';
+import { drawSeed } from './harness/core/rng.ts';
+import { defaultClients, runUnits } from './harness/runner/runner.ts';
+import { selectUnits, shardUnits } from './harness/runner/selection.ts';
+import { defaultSettings } from './harness/core/settings.ts';
 
 /** Generous: a hung test is reported and its unit abandoned, long before Tcl's global watchdog. */
 const DEFAULT_TEST_TIMEOUT = 600;

@@ -4,9 +4,9 @@ import { execa } from 'execa';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PortAllocator } from '../harness/ports.ts';
-import { PROJECT_ROOT, RunDir } from '../harness/procs.ts';
-import { RedisServer } from '../harness/server.ts';
+import { PortAllocator } from '../harness/servers/ports.ts';
+import { PROJECT_ROOT, RunDir } from '../harness/core/processes.ts';
+import { RedisServer } from '../harness/servers/server.ts';
 
 const STARTS = 50;
 const binary = process.env.RUNTEST_SERVER ?? '/usr/bin/redis-server';

@@ -1,6 +1,6 @@
-import { Client } from '../harness/client.ts';
-import { useRandomSource } from '../harness/random.ts';
-import { Rng } from '../harness/rng.ts';
+import { Client } from '../harness/client/client.ts';
+import { useRandomSource } from '../harness/suite/random.ts';
+import { Rng } from '../harness/core/rng.ts';
 
 /** Positional arguments of a load generator; --seed seeds its draws, --run-dir only marks it as the run's. */
 export function parseHelperArgs(usage: string, count: number): string[] {

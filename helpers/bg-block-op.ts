@@ -1,4 +1,4 @@
-import { randomInt, randomValue, randpath } from '../harness/random.ts';
+import { randomInt, randomValue, randpath } from '../harness/suite/random.ts';
 import { loadClient, parseHelperArgs, runMain } from './args.ts';
 
 // Pushes and blocking pops on ten lists and ten sorted sets, balanced so that clients really block.

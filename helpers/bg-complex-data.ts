@@ -1,4 +1,4 @@
-import { createComplexDataset } from '../harness/data.ts';
+import { createComplexDataset } from '../harness/suite/data.ts';
 import { loadClient, parseHelperArgs, runMain } from './args.ts';
 
 runMain(async () => {

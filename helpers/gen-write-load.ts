@@ -1,4 +1,4 @@
-import { rng } from '../harness/random.ts';
+import { rng } from '../harness/suite/random.ts';
 import { loadClient, parseHelperArgs, runMain } from './args.ts';
 
 // SETs random keys as fast as replies come back, for `seconds` seconds.

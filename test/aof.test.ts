@@ -1,7 +1,7 @@
 // The pure parts of harness/aof.ts: RESP commands as stored in an AOF, reading them back, and
 // manifest lines (quoting, parsing, writing) as the server reads and writes them.
 import t from 'tap';
-import { countMessageLines } from '../harness/logs.ts';
+import { countMessageLines } from '../harness/core/logs.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,9 +29,9 @@ import {
   quoteManifestName,
   splitArgs,
   type AofManifestEntry,
-} from '../harness/aof.ts';
-import { AssertionError } from '../harness/assert.ts';
-import { RedisServer } from '../harness/server.ts';
+} from '../harness/tools/aof.ts';
+import { AssertionError } from '../harness/suite/assert.ts';
+import { RedisServer } from '../harness/servers/server.ts';
 import { testRun } from './support/env.ts';
 
 function scratch(t: { teardown: (fn: () => void) => void }): string {

@@ -2,7 +2,7 @@ import t from 'tap';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultOptions, helpText, parseArgs, UsageError, type Options } from '../harness/cli.ts';
+import { defaultOptions, helpText, parseArgs, UsageError, type Options } from '../harness/runner/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-test-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));

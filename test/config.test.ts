@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildServerConfig, loadConfigTemplate, parseConfigTemplate, renderConfig } from '../harness/config.ts';
+import { buildServerConfig, loadConfigTemplate, parseConfigTemplate, renderConfig } from '../harness/servers/config.ts';
 
 t.test('template parsing keeps order and whole values', async (t) => {
   const config = parseConfigTemplate('# comment\n\nsave 900 1\nlogfile \'\'\nbind 127.0.0.1\nappendonly no\n');

@@ -11,7 +11,7 @@ import {
   tagsAcceptable,
   tclRegExp,
   type TagPolicy,
-} from '../harness/filters.ts';
+} from '../harness/core/filters.ts';
 
 t.test('matchesPatternList: exact names', async (t) => {
   const name = 'Slave should be able to sync with master (diskless: no)';

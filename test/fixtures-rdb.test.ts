@@ -8,14 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { dir as tmpDir } from 'tmp-promise';
 
-import { Client } from '../harness/client.ts';
-import { countMessageLines } from '../harness/logs.ts';
-import type { RunDir } from '../harness/procs.ts';
-import type { Reply } from '../harness/resp.ts';
-import { RedisServer, type SpawnContext } from '../harness/server.ts';
-import { toolPath, type ToolName } from '../harness/tools.ts';
+import { Client } from '../harness/client/client.ts';
+import { countMessageLines } from '../harness/core/logs.ts';
+import type { RunDir } from '../harness/core/processes.ts';
+import type { Reply } from '../harness/client/resp.ts';
+import { RedisServer, type SpawnContext } from '../harness/servers/server.ts';
+import { toolPath, type ToolName } from '../harness/tools/programs.ts';
 import { SERVER_BINARY, testRun } from './support/env.ts';
-import { toolsDirFor } from '../harness/binary.ts';
+import { toolsDirFor } from '../harness/runner/binary.ts';
 
 import { crc64 } from '../fixtures/rdb/crc64.ts';
 import { lzfCompress, lzfDecompress } from '../fixtures/rdb/lzf.ts';

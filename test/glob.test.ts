@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { globMatch } from '../harness/glob.ts';
+import { globMatch } from '../harness/core/glob.ts';
 
 // [pattern, value, Tcl 8.6 `string match` result]
 const CASES: Array<[string, string, boolean]> = [

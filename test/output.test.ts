@@ -1,6 +1,6 @@
 import t from 'tap';
 import { Chalk } from 'chalk';
-import { TclFormat } from '../harness/output.ts';
+import { TclFormat } from '../harness/runner/output.ts';
 
 const plain = new TclFormat(new Chalk({ level: 0 }));
 

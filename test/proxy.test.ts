@@ -7,8 +7,8 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import getPort from 'get-port';
-import { LinkProxy, type ProxyEvent } from '../harness/proxy.ts';
-import { Client } from '../harness/client.ts';
+import { LinkProxy, type ProxyEvent } from '../harness/tools/proxy.ts';
+import { Client } from '../harness/client/client.ts';
 
 interface WithTeardown {
   teardown(fn: () => unknown): void;

@@ -9,8 +9,8 @@ import {
   RespPush,
   RespSet,
   Verbatim,
-} from '../harness/resp.ts';
-import type { ParsedReply, ParserOptions, Reply } from '../harness/resp.ts';
+} from '../harness/client/resp.ts';
+import type { ParsedReply, ParserOptions, Reply } from '../harness/client/resp.ts';
 
 const bytes = (text: string) => Buffer.from(text, 'latin1');
 
@@ -100,14 +100,12 @@ const samples: Sample[] = [
   { name: 'boolean false', wire: '#f\r\n', expected: false },
   { name: 'boolean true (tclBool)', wire: '#t\r\n', expected: 1, options: { tclBool: true } },
   { name: 'boolean false (tclBool)', wire: '#f\r\n', expected: 0, options: { tclBool: true } },
-  { name: 'double', wire: ',3.14\r\n', expected: 3.14 },
-  { name: 'double exponent', wire: ',-1.5e-3\r\n', expected: -0.0015 },
-  { name: 'double integral', wire: ',10\r\n', expected: 10 },
-  { name: 'double inf', wire: ',inf\r\n', expected: Infinity },
-  { name: 'double -inf', wire: ',-inf\r\n', expected: -Infinity },
-  { name: 'double nan', wire: ',nan\r\n', expected: NaN },
-  { name: 'double (resp3Types)', wire: ',3.14\r\n', expected: new Double(3.14, '3.14'), options: { resp3Types: true } },
-  { name: 'double inf (resp3Types)', wire: ',inf\r\n', expected: new Double(Infinity, 'inf'), options: { resp3Types: true } },
+  { name: 'double', wire: ',3.14\r\n', expected: new Double(3.14, '3.14') },
+  { name: 'double exponent', wire: ',-1.5e-3\r\n', expected: new Double(-0.0015, '-1.5e-3') },
+  { name: 'double integral', wire: ',10\r\n', expected: new Double(10, '10') },
+  { name: 'double inf', wire: ',inf\r\n', expected: new Double(Infinity, 'inf') },
+  { name: 'double -inf', wire: ',-inf\r\n', expected: new Double(-Infinity, '-inf') },
+  { name: 'double nan', wire: ',nan\r\n', expected: new Double(NaN, 'nan') },
   { name: 'big number', wire: '(3492890328409238509324850943850943825024385\r\n', expected: 3492890328409238509324850943850943825024385n },
   { name: 'negative big number', wire: '(-12\r\n', expected: -12n },
   { name: 'blob error', wire: '!21\r\nSYNTAX invalid syntax\r\n', expected: new ReplyError('SYNTAX invalid syntax') },
@@ -123,7 +121,7 @@ const samples: Sample[] = [
     name: 'attribute before a reply',
     wire: '|1\r\n+key-popularity\r\n%2\r\n$1\r\na\r\n,0.1923\r\n$1\r\nb\r\n,0.0012\r\n*2\r\n:2039123\r\n:9543892\r\n',
     expected: [2039123, 9543892],
-    attributes: map(['key-popularity', map(['a', 0.1923], ['b', 0.0012])]),
+    attributes: map(['key-popularity', map(['a', new Double(0.1923, '0.1923')], ['b', new Double(0.0012, '0.0012')])]),
   },
   {
     name: 'attribute inside an array',

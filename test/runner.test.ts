@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { PROJECT_ROOT } from '../harness/procs.ts';
+import { PROJECT_ROOT } from '../harness/core/processes.ts';
 
 const RUNTEST = path.join(PROJECT_ROOT, 'runtest');
 const SUITES = path.join(PROJECT_ROOT, 'test', 'fixture-suites');
@@ -183,4 +183,26 @@ t.test('the global --timeout watchdog names the test in progress, kills its serv
   t.match(r.all, /^worker 0 => \(IN PROGRESS\) waits a long time$/m);
   t.match(r.all, /\*\*\* \[TIMEOUT\]: no progress for 3 seconds/);
   t.same(processesUnder(tmp), [], 'its servers were killed');
+});
+
+/** Each unit's multiset of [ok] names: "unit<TAB>name" -> count. */
+function okNames(output: string): Map<string, number> {
+  const names = new Map<string, number>();
+  for (const m of output.matchAll(/^\[ok\]: (.*) \(\d+ ms\)$/gm)) names.set(m[1], (names.get(m[1]) ?? 0) + 1);
+  return names;
+}
+
+t.test('--clients 1 and --clients 8 run the same multiset of tests (split units included)', async (t) => {
+  const { env } = isolated(t);
+  const units = ['--single', 'integration/split', '--single', 'integration/blocks', '--single', 'integration/passing', '--seed', '11'];
+  const one = await runtest([...units, '--clients', '1'], env);
+  t.equal(one.exitCode, 0, one.all);
+  t.equal([...okNames(one.all).values()].reduce((a, b) => a + b, 0), 12 + 3 + 3, 'every test of the three units');
+  t.equal(okNames(one.all).get('split: the same name in every block'), 6);
+  // The last worker comes up late, after the first has split its unit: it must not be handed two tasks.
+  for (const lateMs of [0, 200, 500]) {
+    const eight = await runtest([...units, '--clients', '8'], { ...env, RUNTEST_LATE_WORKER_MS: String(lateMs) });
+    t.equal(eight.exitCode, 0, eight.all);
+    t.same(okNames(eight.all), okNames(one.all), `last worker ready ${lateMs} ms late: same names, same counts`);
+  }
 });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { shardUnits } from '../harness/selection.ts';
+import { shardUnits } from '../harness/runner/selection.ts';
 
 const units = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
 

@@ -1,8 +1,8 @@
 import net from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import t from 'tap';
-import { isAlive, processState } from '../harness/procs.ts';
-import { pingOnce, RedisServer, ServerStartError } from '../harness/server.ts';
+import { isAlive, processState } from '../harness/core/processes.ts';
+import { pingOnce, RedisServer, ServerStartError } from '../harness/servers/server.ts';
 import { testRun } from './support/env.ts';
 
 t.test('start: own dir, port and socket; ready means PING answers', async (t) => {

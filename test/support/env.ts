@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PortAllocator } from '../../harness/ports.ts';
-import { RunDir } from '../../harness/procs.ts';
-import type { SpawnContext } from '../../harness/server.ts';
+import { PortAllocator } from '../../harness/servers/ports.ts';
+import { RunDir } from '../../harness/core/processes.ts';
+import type { SpawnContext } from '../../harness/servers/server.ts';
 
 export const SERVER_BINARY = process.env.RUNTEST_SERVER ?? '/usr/bin/redis-server';
 

@@ -1,7 +1,7 @@
 import { tclString, type Caller } from './assert.ts';
-import { infoField, type ServerHandle } from './instance.ts';
+import { infoField, type ServerHandle } from '../servers/handle.ts';
 import { randomInt, randomKey, randomValue, randpath, rng } from './random.ts';
-import { settings } from './suite.ts';
+import { settings } from '../worker/context.ts';
 
 
 async function findKeyWithType(r: Caller, type: string): Promise<string | null> {

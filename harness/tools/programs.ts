@@ -1,8 +1,8 @@
 import { execa, type Options as ExecaOptions } from 'execa';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ctx, settings } from './suite.ts';
-import type { ServerHandle } from './instance.ts';
+import { ctx, settings } from '../worker/context.ts';
+import type { ServerHandle } from '../servers/handle.ts';
 
 export type ToolName = 'redis-cli' | 'redis-benchmark' | 'redis-check-aof' | 'redis-check-rdb';
 

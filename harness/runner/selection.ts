@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Options, Shard } from './cli.ts';
 import { UsageError } from './cli.ts';
-import { allUnits, normalizeUnit, unitFile } from './units.ts';
+import { allUnits, normalizeUnit, unitFile } from '../core/units.ts';
 
 
 /** The units a run takes: --single (or all), minus --skip-till and --skipunit, then this --shard's part. */

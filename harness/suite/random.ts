@@ -1,5 +1,5 @@
-import { Rng } from './rng.ts';
-import { ctx } from './suite.ts';
+import { Rng } from '../core/rng.ts';
+import { ctx } from '../worker/context.ts';
 
 let override: Rng | null = null;
 

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from './procs.ts';
+import { PROJECT_ROOT } from './processes.ts';
 
 /** RUNTEST_SUITES_DIR points the runner at another tree of suites (the harness's own tests use it). */
 export const SUITES_DIR = process.env.RUNTEST_SUITES_DIR ? path.resolve(process.env.RUNTEST_SUITES_DIR) : path.join(PROJECT_ROOT, 'suites');

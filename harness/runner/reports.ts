@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import junitModule, { type Builder } from 'junit-report-builder';
-import type { ServerInfo } from './protocol.ts';
+import type { ServerInfo } from '../core/messages.ts';
 
 // The package is CommonJS: under Node's ESM interop its builder may sit on `.default`.
 const junit: Builder = ((junitModule as unknown as { default?: Builder }).default ?? junitModule) as Builder;

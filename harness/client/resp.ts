@@ -2,30 +2,8 @@
 
 export type Arg = string | number | bigint | Buffer;
 
-/** A RESP3 double, kept with the server's text when `resp3Types` is on. */
-export class Double {
-  constructor(
-    readonly value: number,
-    readonly raw: string,
-  ) {}
-  valueOf(): number {
-    return this.value;
-  }
-  toString(): string {
-    return this.raw;
-  }
-}
-
-/** A RESP3 verbatim string (`=`), kept with its format when `resp3Types` is on. */
-export class Verbatim {
-  constructor(
-    readonly format: string,
-    readonly text: string | Buffer,
-  ) {}
-  toString(): string {
-    return this.text.toString();
-  }
-}
+export { Double, Verbatim } from '../core/values.ts';
+import { Double, Verbatim } from '../core/values.ts';
 
 /** An error reply (`-` or RESP3 `!`). `message` is the server's exact text. */
 export class ReplyError extends Error {
@@ -69,7 +47,7 @@ export type Reply =
 export interface ParserOptions {
   /** Strings (simple, bulk, verbatim) as Buffer instead of UTF-8 string. */
   buffers?: boolean;
-  /** Keep RESP3 doubles as `Double` and verbatim strings as `Verbatim`. */
+  /** Keep RESP3 verbatim strings as `Verbatim` (with their format) instead of plain text. */
   resp3Types?: boolean;
   /** RESP3 booleans as 1/0, as the Tcl client returns them. */
   tclBool?: boolean;
@@ -432,7 +410,7 @@ export class RespParser {
     return this.buffers ? bytes : bytes.toString('utf8');
   }
 
-  private parseDouble(rest: Buffer, line: Buffer): number | Double {
+  private parseDouble(rest: Buffer, line: Buffer): Double {
     const raw = rest.toString('latin1');
     let value: number;
     const lower = raw.toLowerCase();
@@ -441,7 +419,7 @@ export class RespParser {
     else if (lower === 'nan' || lower === '-nan') value = NaN;
     else if (DOUBLE.test(raw)) value = Number(raw);
     else throw new ProtocolError(`bad double ${showLine(line)}`);
-    return this.resp3Types ? new Double(value, raw) : value;
+    return new Double(value, raw);
   }
 
   /** Handles an aggregate header; returns its value when it is empty or null. */

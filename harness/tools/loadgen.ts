@@ -1,8 +1,8 @@
 import { execa, type ResultPromise } from 'execa';
 import path from 'node:path';
-import { AssertionError } from './assert.ts';
-import { PROJECT_ROOT, RunDir } from './procs.ts';
-import { ctx } from './suite.ts';
+import { AssertionError } from '../core/values.ts';
+import { PROJECT_ROOT, RunDir } from '../core/processes.ts';
+import { ctx } from '../worker/context.ts';
 
 export type LoadGenerator = 'gen-write-load' | 'bg-complex-data' | 'bg-block-op';
 

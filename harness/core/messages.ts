@@ -11,7 +11,8 @@ export type WorkerEvent =
   | { type: 'server-spawned'; unit: string; pid: number; port: number }
   | { type: 'server-killed'; unit: string; pid: number }
   | { type: 'blocks'; unit: string; count: number }
-  | { type: 'done'; unit: string; block: number | null; ms: number }
+  /** `blocks`: the top-level blocks this worker counted while running, -1 when the body did not finish (a split unit's workers must agree). */
+  | { type: 'done'; unit: string; block: number | null; ms: number; blocks: number }
   /** The worker ends after this unit (a test hung): the runner replaces it instead of assigning more. */
   | { type: 'retire'; unit: string };
 

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { ServerHandle } from './instance.ts';
-import { ctx } from './suite.ts';
+import type { ServerHandle } from '../servers/handle.ts';
+import { ctx } from '../worker/context.ts';
 
 /**
  * A TCP proxy a test puts between a replica and its master (the replica does REPLICAOF

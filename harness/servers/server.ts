@@ -5,8 +5,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildServerConfig, loadConfigTemplate, Overrides, ServerConfig, writeConfigFile } from './config.ts';
 import { PortAllocator } from './ports.ts';
-import { encodeCommand } from './resp.ts';
-import { isAlive, pauseProcess, processState, resumeProcess, RunDir } from './procs.ts';
+import { encodeCommand } from '../client/resp.ts';
+import { isAlive, pauseProcess, processState, resumeProcess, RunDir } from '../core/processes.ts';
 
 export type ServerEventKind = 'spawn' | 'ready' | 'kill' | 'exit' | 'restart' | 'pause' | 'resume' | 'port-busy';
 export interface ServerEvent {

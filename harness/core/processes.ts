@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync,
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const TMP_ROOT = process.env.RUNTEST_TMPDIR ? path.resolve(process.env.RUNTEST_TMPDIR) : path.join(PROJECT_ROOT, 'tmp');
 
 export function isAlive(pid: number): boolean {

@@ -1,6 +1,6 @@
-import { assertMatch, tclString } from './assert.ts';
-import { Client } from './client.ts';
-import type { ServerHandle } from './instance.ts';
+import { assertMatch, tclString } from '../suite/assert.ts';
+import { Client } from '../client/client.ts';
+import type { ServerHandle } from '../servers/handle.ts';
 
 /**
  * A raw connection that issued SYNC and skipped the RDB payload: what follows is the stream of

@@ -1,10 +1,10 @@
 import { appendFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fail, AssertionError, tclString, type Caller } from './assert.ts';
-import { Client } from './client.ts';
-import type { Arg, Reply } from './resp.ts';
-import { globMatch } from './glob.ts';
-import { countMessageLines } from './logs.ts';
+import { fail, AssertionError, tclString, type Caller } from '../core/values.ts';
+import { Client } from '../client/client.ts';
+import type { Arg, Reply } from '../client/resp.ts';
+import { globMatch } from '../core/glob.ts';
+import { countMessageLines } from '../core/logs.ts';
 import { RedisServer, type ShutdownMode } from './server.ts';
 
 export interface ClientOptions {

@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ServerHandle } from './instance.ts';
+import type { ServerHandle } from '../servers/handle.ts';
 import { mergeTimeline, type TimelineEvent } from './timeline.ts';
 
 /** A folder name from a test name: readable, unique enough, safe on any filesystem. */

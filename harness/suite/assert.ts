@@ -1,38 +1,10 @@
-import { globMatch } from './glob.ts';
+import { globMatch } from '../core/glob.ts';
+import { AssertionError, tclString, type Caller } from '../core/values.ts';
 
-/** A failed assertion: the test fails and the unit goes on (Tcl's "assertion:" errors). */
-export class AssertionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AssertionError';
-  }
-}
-
-/** Tcl prints values as strings: lists space-separated, nested lists braced, null as empty. */
-export function tclString(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (Buffer.isBuffer(value)) return value.toString('latin1');
-  if (value instanceof Map) return tclString([...value].flat());
-  if (value instanceof Set) return tclString([...value]);
-  if (Array.isArray(value)) {
-    return value
-      .map((item) => {
-        const s = tclString(item);
-        return Array.isArray(item) || item instanceof Map || s === '' || /\s/.test(s) ? `{${s}}` : s;
-      })
-      .join(' ');
-  }
-  if (typeof value === 'boolean') return value ? '1' : '0';
-  if (typeof value === 'object' && 'value' in (value as object)) return tclString((value as { value: unknown }).value);
-  return String(value);
-}
+export { AssertionError, tclString, tclDouble, fail, type Caller } from '../core/values.ts';
 
 function detailSuffix(detail?: string): string {
   return detail ? ` (detail: ${detail})` : '';
-}
-
-export function fail(message: string): never {
-  throw new AssertionError(message);
 }
 
 export function assert(condition: unknown, description = 'condition'): asserts condition {
@@ -121,11 +93,6 @@ export async function tclCatch(code: () => unknown): Promise<{ failed: boolean; 
     if (err instanceof AssertionError) throw err;
     return { failed: true, value: err instanceof Error ? err.message : String(err) };
   }
-}
-
-/** Anything that can run a command: a client or a server handle. */
-export interface Caller {
-  call(...args: Array<string | number | Buffer>): Promise<unknown>;
 }
 
 export async function assertEncoding(encoding: string, key: string, r: Caller, ignoreEncoding = false): Promise<void> {

@@ -1,10 +1,10 @@
 import { pathToFileURL } from 'node:url';
-import { PortAllocator } from './ports.ts';
-import { RunDir } from './procs.ts';
-import type { RunnerCommand, Task, WorkerEvent } from './protocol.ts';
-import type { RunSettings } from './settings.ts';
-import { errorText, ExternalServerNotEmpty, setContext, SuiteDefinition, TestTimeout, UnitContext } from './suite.ts';
-import { unitFile } from './units.ts';
+import { PortAllocator } from '../servers/ports.ts';
+import { RunDir } from '../core/processes.ts';
+import type { RunnerCommand, Task, WorkerEvent } from '../core/messages.ts';
+import type { RunSettings } from '../core/settings.ts';
+import { errorText, ExternalServerNotEmpty, setContext, type SuiteDefinition, TestTimeout, UnitContext } from './context.ts';
+import { unitFile } from '../core/units.ts';
 
 /** Runs units (or single top-level blocks of them) one at a time, as the runner hands them out. */
 export class Worker {
@@ -42,6 +42,7 @@ export class Worker {
   async runTask(task: Task): Promise<void> {
     const started = Date.now();
     let block = task.block;
+    let blocks = -1;
     try {
       const def = await this.load(task.unit);
       if (block === null && def.options.independentBlocks && this.settings.workers > 1) {
@@ -51,7 +52,7 @@ export class Worker {
           block = 0;
         }
       }
-      await this.runBody(task.unit, def, block);
+      blocks = await this.runBody(task.unit, def, block);
     } catch (err) {
       if (err instanceof TestTimeout) {
         this.retired = true;
@@ -60,16 +61,18 @@ export class Worker {
         this.emit({ type: 'exception', unit: task.unit, message: `${err instanceof ExternalServerNotEmpty ? 'FATAL ' : ''}${errorText(err)}` });
       }
     } finally {
-      this.emit({ type: 'done', unit: task.unit, block, ms: Date.now() - started });
+      this.emit({ type: 'done', unit: task.unit, block, ms: Date.now() - started, blocks });
     }
   }
 
-  private async runBody(unit: string, def: SuiteDefinition, block: number | null): Promise<void> {
+  /** Runs the body (or one top-level block of it); returns how many top-level blocks it met. */
+  private async runBody(unit: string, def: SuiteDefinition, block: number | null): Promise<number> {
     const context = new UnitContext(this.settings, unit, this.run, this.ports, this.emit, block);
     this.active = context;
     setContext(context);
     try {
       await def.body();
+      return context.blockCount;
     } finally {
       await context.stopAll();
       setContext(null);
@@ -92,6 +95,7 @@ function send(event: WorkerEvent | { type: 'ready' }): void {
 if (process.send && process.argv.includes('--runtest-worker')) {
   let worker: Worker | null = null;
   let queue = Promise.resolve();
+  let running: Task | null = null;
   process.on('SIGINT', () => undefined); // the runner decides what stops
   process.on('disconnect', () => {
     void (worker?.abort() ?? Promise.resolve()).finally(() => process.exit(1));
@@ -99,10 +103,22 @@ if (process.send && process.argv.includes('--runtest-worker')) {
   process.on('message', (msg: RunnerCommand | { type: 'init'; settings: RunSettings }) => {
     if (msg.type === 'init') {
       worker = new Worker(msg.settings, send);
-      send({ type: 'ready' });
+      // Fault injection for the runner's self-test: the last worker comes up late, as on a loaded machine.
+      const lateStart = Number(process.env.RUNTEST_LATE_WORKER_MS ?? 0);
+      const late = lateStart > 0 && msg.settings.workers > 1 && msg.settings.workerIndex === msg.settings.workers - 1;
+      setTimeout(() => send({ type: 'ready' }), late ? lateStart : 0);
     } else if (msg.type === 'run') {
+      // The runner hands out one task at a time; a second one means its bookkeeping is wrong
+      // and could end the run while this one still waits: say so loudly.
+      const busy = running;
+      running = msg.task;
+      if (busy) {
+        const what = (t: Task) => `${t.unit}${t.block === null ? '' : ` block ${t.block}`}`;
+        send({ type: 'exception', unit: msg.task.unit, message: `runner error: worker ${worker!.settings.workerIndex} was handed ${what(msg.task)} while it still has ${what(busy)}` });
+      }
       queue = queue.then(async () => {
         await worker!.runTask(msg.task);
+        if (running === msg.task) running = null;
         if (worker!.retired) {
           await worker!.abort();
           // The callback fires once every earlier message has been handed over.

@@ -5,12 +5,12 @@
 
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { assertEqual, assertMatch, type Caller } from './assert.ts';
-import { overrideEntries, type Overrides } from './config.ts';
-import { countMessageLines } from './logs.ts';
-import { configGet, type ServerHandle } from './instance.ts';
-import { killServer, spawnServer, startServer } from './suite.ts';
-import { runTool } from './tools.ts';
+import { assertEqual, assertMatch, type Caller } from '../suite/assert.ts';
+import { overrideEntries, type Overrides } from '../servers/config.ts';
+import { countMessageLines } from '../core/logs.ts';
+import { configGet, type ServerHandle } from '../servers/handle.ts';
+import { killServer, spawnServer, startServer } from '../suite/blocks.ts';
+import { runTool } from './programs.ts';
 
 /** The config both AOF suites start their servers with (upstream's `defaults`). */
 export const AOF_DEFAULTS = {

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { makeChalk, TclFormat } from './output.ts';
-import { cleanStaleRuns, RunDir } from './procs.ts';
-import type { Task, WorkerEvent } from './protocol.ts';
+import { cleanStaleRuns, RunDir } from '../core/processes.ts';
+import type { Task, WorkerEvent } from '../core/messages.ts';
 import { TapStream, type TestRecord, writeJsonReport, writeJunitReport } from './reports.ts';
-import type { RunSettings } from './settings.ts';
+import type { RunSettings } from '../core/settings.ts';
 
-const WORKER_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.ts');
+const WORKER_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'worker', 'main.ts');
 
 export interface RunPlan {
   units: string[];
@@ -55,6 +55,8 @@ interface WorkerSlot {
   state: string;
   startedAt: number;
   retiring: boolean;
+  /** The worker said 'ready': before that it must not be handed work (a second hand-out would overwrite slot.task). */
+  ready: boolean;
 }
 
 export function defaultClients(): number {
@@ -80,7 +82,7 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
   let pass = 0;
   let completed = 0;
   let totalUnits = plan.units.length;
-  const pendingBlocks = new Map<string, { left: number; startedAt: number }>();
+  const pendingBlocks = new Map<string, { left: number; count: number; startedAt: number }>();
   let lastProgress = Date.now();
   let finished = false;
   let resolveEnd!: () => void;
@@ -126,7 +128,7 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
   const allIdle = () => workers.every((w) => w.task === null);
 
   const assign = (slot: WorkerSlot) => {
-    if (finished || slot.retiring) return;
+    if (finished || slot.retiring || !slot.ready || slot.task !== null) return;
     if (queue.length === 0 && allIdle()) enqueuePass();
     const task = queue.shift();
     if (!task) {
@@ -147,6 +149,7 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
     await paused;
     switch (event.type) {
       case 'ready':
+        slot.ready = true;
         assign(slot);
         return;
       case 'testing':
@@ -203,7 +206,7 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
         slot.retiring = true;
         return;
       case 'blocks': {
-        pendingBlocks.set(event.unit, { left: event.count, startedAt: slot.startedAt });
+        pendingBlocks.set(event.unit, { left: event.count, count: event.count, startedAt: slot.startedAt });
         const extra: Task[] = [];
         for (let b = 1; b < event.count; b++) extra.push({ unit: event.unit, block: b });
         queue.unshift(...extra);
@@ -214,6 +217,16 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
         const split = pendingBlocks.get(event.unit);
         slot.task = null;
         if (event.block !== null && split) {
+          if (event.blocks >= 0 && event.blocks !== split.count) {
+            const line = fmt.exception(
+              `${event.unit}: block ${event.block} ran in a worker that counted ${event.blocks} top-level blocks, but the unit was split into ${split.count}: ` +
+                'its top-level code must not depend on what ran before (or drop independentBlocks)',
+            );
+            result.exceptions++;
+            record({ unit: event.unit, name: '(unit aborted)', status: 'exception', ms: 0, message: line });
+            out(line);
+            recordFailure(line);
+          }
           split.left--;
           if (split.left > 0) {
             assign(slot);
@@ -263,6 +276,7 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
   const startWorker = (slot: WorkerSlot, child = forkWorker()) => {
     slot.child = child;
     slot.retiring = false;
+    slot.ready = false;
     child.on('message', (event: WorkerEvent) => void onEvent(slot, event));
     child.on('exit', (code, signal) => onWorkerExit(slot, code, signal));
     const settings: RunSettings = { ...plan.settings, runDir: run.dir, workerIndex: slot.index, workers: workerCount };
@@ -289,7 +303,7 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
   };
 
   for (let i = 0; i < workerCount; i++) {
-    const slot: WorkerSlot = { index: i, child: forkWorker(), task: null, state: 'STARTING', startedAt: Date.now(), retiring: false };
+    const slot: WorkerSlot = { index: i, child: forkWorker(), task: null, state: 'STARTING', startedAt: Date.now(), retiring: false, ready: false };
     workers.push(slot);
     startWorker(slot, slot.child);
   }

@@ -2,7 +2,7 @@
 // runtest-ts's own. Parsing is pure apart from reading the --skipfile file.
 
 import { readFileSync } from 'node:fs';
-import { parseTagsArg, patternError } from './filters.ts';
+import { parseTagsArg, patternError } from '../core/filters.ts';
 
 /** A command-line mistake; `message` is one line naming the problem and the fix. */
 export class UsageError extends Error {

@@ -1,28 +1,40 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { performance } from 'node:perf_hooks';
 import { fail } from './assert.ts';
-import type { ServerHandle } from './instance.ts';
+import type { ServerHandle } from '../servers/handle.ts';
 
 /**
- * Tcl wait_for_condition: keeps the same total budget (maxTries * delayMs) and at least as many
- * checks, but starts polling fast so that a condition met early is seen early.
+ * Tcl wait_for_condition: checks `maxTries` times with `delayMs` of sleep between checks, so its
+ * last check starts after (maxTries - 1) * delayMs of sleep, however long the checks take. This
+ * polls faster (a condition met early is seen early) and counts only the time spent sleeping, so
+ * its last check never comes before Tcl's. The condition must return a boolean: Tcl's `expr` and
+ * JavaScript disagree on the truth of '0'.
  */
 export async function waitForCondition(
   maxTries: number,
   delayMs: number,
-  condition: () => unknown | Promise<unknown>,
+  condition: () => boolean | Promise<boolean>,
   onTimeout: string | (() => unknown) = 'condition not met in time',
 ): Promise<void> {
-  const budget = maxTries * delayMs;
-  const started = Date.now();
+  const lastCheckAfter = (maxTries - 1) * delayMs;
+  let slept = 0;
   let interval = Math.min(delayMs, 2);
   for (let attempt = 1; ; attempt++) {
-    if (await condition()) return;
-    if (attempt >= maxTries && Date.now() - started >= budget) break;
+    if (conditionHolds(await condition())) return;
+    if (attempt >= maxTries && slept >= lastCheckAfter) break;
+    const before = performance.now();
     await sleep(interval);
+    slept += performance.now() - before;
     interval = Math.min(delayMs, interval * 2);
   }
   if (typeof onTimeout === 'string') fail(onTimeout);
   await onTimeout();
+}
+
+function conditionHolds(value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  const shown = typeof value === 'string' ? `'${value}'` : value instanceof Promise ? 'a Promise' : String(value);
+  throw new TypeError(`waitForCondition: the condition returned ${shown} (${typeof value}), not a boolean: compare explicitly, e.g. (await r('get', 'x')) === '1'`);
 }
 
 /** Polls an INFO field until it satisfies the predicate, within tries * delay. */
