@@ -17,3 +17,5 @@ export { startWriteLoad, startBgComplexData, startBgBlockOp, stopLoad, LoadHandl
 export { ReplicationStream } from './tools/replstream.ts';
 export * from './tools/aof.ts';
 export * from './tools/proxy.ts';
+export * from './suite/hosts.ts';
+export { countMessageLines } from './core/logs.ts';

@@ -184,6 +184,20 @@ export class Client {
     return this.enqueue({ kind: 'bytes', count });
   }
 
+  /**
+   * Tcl's `rawread` on a non-blocking channel: whatever bytes have arrived, without waiting
+   * (an empty Buffer when none). Pending reads are served first.
+   */
+  rawRead(): Buffer {
+    if (this.waiters.length > 0) throw new Error('rawRead() while reads are pending: await them first');
+    return this.parser.takeBuffered();
+  }
+
+  /** Half-closes the connection: no more writes, replies can still be read. */
+  endWrites(): void {
+    this.sock.end();
+  }
+
   /** Applies to reads requested from now on; undefined or 0 means no timeout. */
   setReadTimeout(ms: number | undefined): void {
     this.readTimeoutMs = ms;

@@ -293,6 +293,12 @@ export class RespParser {
     return this.queue.take(count);
   }
 
+  /** Raw read: every byte buffered now (possibly none). */
+  takeBuffered(): Buffer {
+    this.assertIdle('takeBuffered');
+    return this.queue.take(this.queue.length);
+  }
+
   private assertIdle(what: string): void {
     if (this.midReply) throw new Error(`${what}() called while a reply is partly parsed`);
   }

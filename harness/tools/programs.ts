@@ -86,3 +86,34 @@ export function tclExec(results: Array<{ stdout?: unknown; stderr?: unknown } & 
   parts.push(stderr);
   throw new Error(parts.filter((p) => p !== '').join('\n'));
 }
+
+export interface OneShotResult extends ExitInfo {
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr interleaved as written. */
+  all: string;
+  timedOut: boolean;
+}
+
+/**
+ * Tcl `exec src/redis-server ...`: runs the server binary once with these arguments (in a fresh
+ * directory of the run, so nothing lands in the project) and resolves with its output and exit.
+ * One that is still running after `timeoutMs` is killed. `tclExec([result])` words it as Tcl's
+ * `catch {exec ...} err` does.
+ */
+export async function runServerOnce(args: string[], opts: { timeoutMs?: number } = {}): Promise<OneShotResult> {
+  const c = ctx();
+  const cwd = c.run.tmpdir('oneshot');
+  const proc = execa(settings().binary, args, { reject: false, all: true, stdin: 'ignore', cwd, timeout: opts.timeoutMs ?? 10_000, killSignal: 'SIGKILL' });
+  if (proc.pid) c.run.track(proc.pid, 'redis-server (one-shot)');
+  const result = await proc;
+  if (proc.pid) c.run.untrack(proc.pid);
+  return {
+    stdout: outputText(result.stdout),
+    stderr: outputText(result.stderr),
+    all: outputText(result.all),
+    exitCode: result.exitCode,
+    signal: result.signal,
+    timedOut: result.timedOut,
+  };
+}
