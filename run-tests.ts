@@ -30,8 +30,6 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (options.unsupported.length > 0) throw new UsageError(`${options.unsupported.join(', ')}: not supported by runtest-ts (remove the flag)`);
-  // Refused rather than ignored: upstream only uses it in unit/other, which is not ported.
-  if (options.forceFailure) throw new UsageError('--force-failure only affects unit/other, which runtest-ts does not port (remove the flag)');
   const selected = selectUnits(options);
   const units = options.shard ? shardUnits(selected, options.shard, options.durations ? durationsOrUsage(options.durations) : undefined) : selected;
   if (options.shard && !options.quiet && !options.tap) {
@@ -68,6 +66,9 @@ async function main(argv: string[]): Promise<number> {
       allowTags: options.allowTags,
       denyTags: options.denyTags,
       largeMemory: options.largeMemory,
+      clusterMode: options.clusterMode,
+      tls: options.tls,
+      forceFailure: options.forceFailure,
       durable: options.durable,
       accurate: options.accurate,
       noLatency: options.noLatency,

@@ -157,6 +157,8 @@ const policy = (overrides: Partial<TagPolicy> = {}): TagPolicy => ({
   external: false,
   singledb: false,
   largeMemory: false,
+  clusterMode: false,
+  tls: false,
   ...overrides,
 });
 

@@ -206,3 +206,40 @@ t.test('--clients 1 and --clients 8 run the same multiset of tests (split units 
     t.same(okNames(eight.all), okNames(one.all), `last worker ready ${lateMs} ms late: same names, same counts`);
   }
 });
+
+t.test('a run_solo block runs after every other unit has ended, alone', async (t) => {
+  const { tmp, env } = isolated(t);
+  const json = path.join(tmp, 'report.json');
+  const r = await runtest(['--single', 'integration/solo', '--single', 'integration/split', '--single', 'integration/passing', '--clients', '4', '--json', json], env);
+  t.equal(r.exitCode, 0, r.all);
+  t.match(r.all, /^Testing integration\/solo \(solo: alone\)$/m);
+  t.match(r.all, /^\[ignore\]: large memory flag not provided$/m);
+  t.notMatch(r.all, /a solo block whose tags are denied/);
+  const tests = (JSON.parse(readFileSync(json, 'utf8')) as { tests: Array<{ name: string; ms: number; endedAt: number }> }).tests;
+  const solo = tests.filter((x) => x.name === 'the solo block runs alone, after every other unit');
+  t.equal(solo.length, 1, 'the solo test ran once');
+  const others = tests.filter((x) => x !== solo[0]);
+  t.equal(others.length, 2 + 12 + 3, 'and every other test of the three units');
+  const soloStart = solo[0].endedAt - solo[0].ms;
+  const lastOther = Math.max(...others.map((x) => x.endedAt));
+  t.ok(soloStart >= lastOther, `solo started at +${soloStart - lastOther} ms after the last other test ended`);
+  t.comment(`timestamps: last other test ended ${new Date(lastOther).toISOString()}, solo test ${new Date(soloStart).toISOString()} - ${new Date(solo[0].endedAt).toISOString()}`);
+});
+
+t.test('modes and tags: --cluster-mode skips cluster:skip, --tags -needs:debug denies, large-memory needs its flag', async (t) => {
+  const { env } = isolated(t);
+  const plain = await runtest(['--single', 'integration/tagged'], env);
+  t.match(plain.all, /^\[ok\]: cluster:skip test \(\d+ ms\)$/m);
+  t.match(plain.all, /^\[ok\]: needs:debug test \(\d+ ms\)$/m);
+  t.match(plain.all, /^\[ignore\]: large-memory test: large memory flag not provided$/m);
+  t.match(plain.all, /^3 passed, 0 failed$/m);
+  const cluster = await runtest(['--single', 'integration/tagged', '--cluster-mode'], env);
+  t.match(cluster.all, /^\[ignore\]: cluster:skip test: Not supported in cluster mode$/m);
+  t.match(cluster.all, /^2 passed, 0 failed$/m);
+  const nodebug = await runtest(['--single', 'integration/tagged', '--tags', '-needs:debug'], env);
+  t.match(nodebug.all, /^\[ignore\]: needs:debug test: Tag: needs:debug denied$/m);
+  t.match(nodebug.all, /^2 passed, 0 failed$/m);
+  const large = await runtest(['--single', 'integration/tagged', '--large-memory'], env);
+  t.match(large.all, /^\[ok\]: large-memory test \(\d+ ms\)$/m);
+  t.match(large.all, /^4 passed, 0 failed$/m);
+});

@@ -216,8 +216,8 @@ export interface TagPolicy {
   external: boolean;
   singledb: boolean;
   largeMemory: boolean;
-  clusterMode?: boolean;
-  tls?: boolean;
+  clusterMode: boolean;
+  tls: boolean;
 }
 
 export type TagVerdict = { ok: true } | { ok: false; reason: string };

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 /** A grep basic regular expression as a JS RegExp: + ? | ( ) { } are literals, a leading * too. */
 export function basicRegExp(pattern: string): RegExp {
@@ -31,4 +31,28 @@ export function countMessageLines(file: string, pattern: string): number {
   const lines = text.split('\n');
   if (text.endsWith('\n')) lines.pop();
   return lines.filter((line) => re.test(line)).length;
+}
+
+/**
+ * Tcl sanitizer_errors_from_file: the whole stderr text when it holds a sanitizer report (the
+ * huge-allocation warnings do not count), else ''.
+ */
+export function sanitizerErrorsIn(stderr: string): string {
+  const lines = stderr.split('\n').filter((l) => !l.includes('AddressSanitizer failed to allocate'));
+  return lines.some((l) => l.includes('runtime error') || l.includes('Sanitizer')) ? stderr : '';
+}
+
+export function sanitizerErrorsFromFile(file: string): string {
+  return existsSync(file) ? sanitizerErrorsIn(readFileSync(file, 'latin1')) : '';
+}
+
+/**
+ * Tcl find_valgrind_errors: the stderr text when valgrind reported an error, or, once the process
+ * ended, a leak summary that is not clean; else ''.
+ */
+export function findValgrindErrors(stderr: string, onTermination: boolean): string {
+  if (/ at 0x|Invalid|Mismatched|uninitialized|has a fishy|overlap/.test(stderr)) return stderr;
+  if (/Warning/.test(stderr) && !/set address range perms/.test(stderr)) return stderr;
+  if (onTermination && !/definitely lost: 0 bytes/.test(stderr) && !/no leaks are possible/.test(stderr)) return stderr;
+  return '';
 }

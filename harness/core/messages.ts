@@ -11,6 +11,8 @@ export type WorkerEvent =
   | { type: 'server-spawned'; unit: string; pid: number; port: number }
   | { type: 'server-killed'; unit: string; pid: number }
   | { type: 'blocks'; unit: string; count: number }
+  /** A run_solo block met in a unit: the runner runs it alone after every other unit. */
+  | { type: 'solo'; unit: string; index: number; name: string }
   /** `blocks`: the top-level blocks this worker counted while running, -1 when the body did not finish (a split unit's workers must agree). */
   | { type: 'done'; unit: string; block: number | null; ms: number; blocks: number }
   /** The worker ends after this unit (a test hung): the runner replaces it instead of assigning more. */
@@ -30,6 +32,8 @@ export const START_SERVER_FAILURE = 'start_server';
 export interface Task {
   unit: string;
   block: number | null;
+  /** Run only this run_solo block of the unit (nothing else of it). */
+  solo?: { index: number; name: string };
 }
 
 export type RunnerCommand = { type: 'run'; task: Task } | { type: 'exit' };

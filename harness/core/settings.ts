@@ -13,6 +13,14 @@ export interface RunSettings {
   allowTags: string[];
   denyTags: string[];
   largeMemory: boolean;
+  /** --cluster-mode: cluster:skip tests are left out (and --singledb is implied). */
+  clusterMode: boolean;
+  /** --tls: tls:skip tests are left out. */
+  tls: boolean;
+  /** Always false: runtest-ts has no valgrind mode (Tcl tests that check ::valgrind read it). */
+  valgrind: boolean;
+  /** --force-failure: unit/other's deliberately failing test runs. */
+  forceFailure: boolean;
   durable: boolean;
   accurate: boolean;
   noLatency: boolean;
@@ -49,6 +57,10 @@ export function defaultSettings(partial: Partial<RunSettings> = {}): RunSettings
     allowTags: [],
     denyTags: [],
     largeMemory: false,
+    clusterMode: false,
+    tls: false,
+    valgrind: false,
+    forceFailure: false,
     durable: false,
     accurate: false,
     noLatency: false,

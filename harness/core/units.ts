@@ -5,37 +5,36 @@ import { PROJECT_ROOT } from './processes.ts';
 /** RUNTEST_SUITES_DIR points the runner at another tree of suites (the harness's own tests use it). */
 export const SUITES_DIR = process.env.RUNTEST_SUITES_DIR ? path.resolve(process.env.RUNTEST_SUITES_DIR) : path.join(PROJECT_ROOT, 'suites');
 
-/** The integration units in the order of the Tcl harness's all_tests list. */
-const TCL_ORDER = [
-  'integration/block-repl',
-  'integration/replication',
-  'integration/replication-2',
-  'integration/replication-3',
-  'integration/replication-4',
-  'integration/replication-psync',
-  'integration/replication-buffer',
-  'integration/shutdown',
-  'integration/aof',
-  'integration/aof-race',
-  'integration/aof-multi-part',
-  'integration/rdb',
-  'integration/corrupt-dump',
-  'integration/corrupt-dump-fuzzer',
-  'integration/convert-zipmap-hash-on-load',
-  'integration/convert-ziplist-hash-on-load',
-  'integration/convert-ziplist-zset-on-load',
-  'integration/logging',
-  'integration/psync2',
-  'integration/psync2-reg',
-  'integration/psync2-pingoff',
-  'integration/psync2-master-restart',
-  'integration/failover',
-  'integration/redis-cli',
-  'integration/redis-benchmark',
-  'integration/dismiss-mem',
+/** Tcl 7.0.15's all_tests list (tests/test_helper.tcl), in its order. */
+export const TCL_ALL_TESTS: readonly string[] = [
+  'unit/printver', 'unit/dump', 'unit/auth', 'unit/protocol', 'unit/keyspace', 'unit/scan', 'unit/info',
+  'unit/info-command', 'unit/type/string', 'unit/type/incr', 'unit/type/list', 'unit/type/list-2',
+  'unit/type/list-3', 'unit/type/set', 'unit/type/zset', 'unit/type/hash', 'unit/type/stream',
+  'unit/type/stream-cgroups', 'unit/sort', 'unit/expire', 'unit/other', 'unit/multi', 'unit/quit',
+  'unit/aofrw', 'unit/acl', 'unit/acl-v2', 'unit/latency-monitor', 'integration/block-repl',
+  'integration/replication', 'integration/replication-2', 'integration/replication-3',
+  'integration/replication-4', 'integration/replication-psync', 'integration/replication-buffer',
+  'integration/shutdown', 'integration/aof', 'integration/aof-multi-part', 'integration/rdb',
+  'integration/corrupt-dump', 'integration/corrupt-dump-fuzzer', 'integration/convert-zipmap-hash-on-load',
+  'integration/convert-ziplist-hash-on-load', 'integration/convert-ziplist-zset-on-load',
+  'integration/logging', 'integration/psync2', 'integration/psync2-reg', 'integration/psync2-pingoff',
+  'integration/psync2-master-restart', 'integration/failover', 'integration/redis-cli',
+  'integration/redis-benchmark', 'integration/dismiss-mem', 'unit/pubsub', 'unit/pubsubshard',
+  'unit/slowlog', 'unit/scripting', 'unit/functions', 'unit/maxmemory', 'unit/introspection',
+  'unit/introspection-2', 'unit/limits', 'unit/obuf-limits', 'unit/bitops', 'unit/bitfield', 'unit/geo',
+  'unit/memefficiency', 'unit/hyperloglog', 'unit/lazyfree', 'unit/wait', 'unit/pause', 'unit/querybuf',
+  'unit/pendingquerybuf', 'unit/tls', 'unit/tracking', 'unit/oom-score-adj', 'unit/shutdown',
+  'unit/networking', 'unit/cluster', 'unit/client-eviction', 'unit/violations', 'unit/replybufsize',
+  'unit/cluster-scripting', 'unit/cluster/misc', 'unit/cluster/links',
 ];
 
-/** Every ported unit: Tcl's order first, then any other suite file alphabetically. */
+/** Units Tcl's list never names, run after it. */
+const AFTER_TCL_LIST: readonly string[] = ['integration/aof-race', 'integration/replication-faults', 'unit/cluster/announced-endpoints'];
+
+/** Suite files that hold code shared by units, not units themselves. */
+const SHARED_MODULES: readonly string[] = ['unit/type/list-common'];
+
+/** Every ported unit: Tcl's all_tests order, then the units it never lists, then any other suite file alphabetically. */
 export function allUnits(suitesDir = SUITES_DIR): string[] {
   const found: string[] = [];
   const walk = (dir: string, prefix: string) => {
@@ -46,9 +45,9 @@ export function allUnits(suitesDir = SUITES_DIR): string[] {
     }
   };
   walk(suitesDir, '');
-  const known = TCL_ORDER.filter((u) => found.includes(u));
-  const others = found.filter((u) => !TCL_ORDER.includes(u)).sort();
-  return [...known, ...others];
+  const ordered = [...TCL_ALL_TESTS, ...AFTER_TCL_LIST];
+  const units = found.filter((u) => !SHARED_MODULES.includes(u));
+  return [...ordered.filter((u) => units.includes(u)), ...units.filter((u) => !ordered.includes(u)).sort()];
 }
 
 /** Accepts `integration/x`, `suites/integration/x.ts` or `tests/integration/x.tcl`; returns the unit name. */

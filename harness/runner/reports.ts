@@ -14,6 +14,8 @@ export interface TestRecord {
   name: string;
   status: TestStatus;
   ms: number;
+  /** When the runner heard the outcome (epoch ms); the test started about `ms` before. */
+  endedAt: number;
   seed: number;
   pass: number;
   message?: string;

@@ -78,6 +78,8 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
   const result: RunResult = { passed: 0, failed: 0, skipped: 0, ignored: 0, exceptions: 0, failures: [], unitSeconds: [], tests: [], runDir: run.dir, exitCode: 0 };
   const workers: WorkerSlot[] = [];
   const queue: Task[] = [];
+  /** run_solo blocks, run one at a time once every other task is done (Tcl's run_solo). */
+  const soloQueue: Task[] = [];
   const seed = plan.settings.seed;
   let pass = 0;
   let completed = 0;
@@ -104,8 +106,8 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
     resolveEnd();
   };
 
-  const record = (r: Omit<TestRecord, 'seed' | 'pass'>) => {
-    const full: TestRecord = { ...r, seed, pass };
+  const record = (r: Omit<TestRecord, 'seed' | 'pass' | 'endedAt'>) => {
+    const full: TestRecord = { ...r, endedAt: Date.now(), seed, pass };
     result.tests.push(full);
     tap?.record(full);
   };
@@ -129,18 +131,20 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
 
   const assign = (slot: WorkerSlot) => {
     if (finished || slot.retiring || !slot.ready || slot.task !== null) return;
-    if (queue.length === 0 && allIdle()) enqueuePass();
-    const task = queue.shift();
+    if (queue.length === 0 && soloQueue.length === 0 && allIdle()) enqueuePass();
+    // A solo block starts only when no other worker is busy; until then this one sleeps.
+    const task = queue.shift() ?? (allIdle() ? soloQueue.shift() : undefined);
     if (!task) {
       slot.task = null;
-      slot.state = 'SLEEPING, no more units to assign';
-      if (allIdle()) finish();
+      slot.state = soloQueue.length > 0 ? 'SLEEPING, a solo block waits for the others' : 'SLEEPING, no more units to assign';
+      if (allIdle() && soloQueue.length === 0) finish();
       return;
     }
     slot.task = task;
     slot.startedAt = Date.now();
-    slot.state = `ASSIGNED: ${task.unit}${task.block === null ? '' : ` block ${task.block}`}`;
-    if (task.block === null && !plan.quiet) out(fmt.testing(task.unit));
+    slot.state = `ASSIGNED: ${task.unit}${task.solo ? ` solo block ${task.solo.name}` : task.block === null ? '' : ` block ${task.block}`}`;
+    if (task.solo) out(fmt.testing(`${task.unit} (solo: ${task.solo.name})`));
+    else if (task.block === null && !plan.quiet) out(fmt.testing(task.unit));
     slot.child.send({ type: 'run', task });
   };
 
@@ -213,9 +217,21 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
         for (const idle of workers) if (idle.task === null) assign(idle);
         return;
       }
+      case 'solo':
+        soloQueue.push({ unit: event.unit, block: null, solo: { index: event.index, name: event.name } });
+        return;
       case 'done': {
+        const finishedTask = slot.task;
         const split = pendingBlocks.get(event.unit);
         slot.task = null;
+        if (finishedTask?.solo) {
+          const seconds = Math.round((Date.now() - slot.startedAt) / 1000);
+          result.unitSeconds.push([`${event.unit} (solo: ${finishedTask.solo.name})`, seconds]);
+          slot.state = `(DONE) ${event.unit} solo block`;
+          // The other workers slept while it ran: wake them all (the next solo takes one of them).
+          for (const w of workers) assign(w);
+          return;
+        }
         if (event.block !== null && split) {
           if (event.blocks >= 0 && event.blocks !== split.count) {
             const line = fmt.exception(

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildServerConfig, loadConfigTemplate, Overrides, ServerConfig, writeConfigFile } from './config.ts';
 import { PortAllocator } from './ports.ts';
+import { sanitizerErrorsIn } from '../core/logs.ts';
 import { encodeCommand } from '../client/resp.ts';
 import { isAlive, pauseProcess, processState, resumeProcess, RunDir } from '../core/processes.ts';
 
@@ -355,8 +356,6 @@ export class RedisServer {
   }
 
   sanitizerErrors(): string {
-    const text = readText(this.stderr);
-    const lines = text.split('\n').filter((l) => !l.includes('AddressSanitizer failed to allocate'));
-    return lines.some((l) => l.includes('runtime error') || l.includes('Sanitizer')) ? text : '';
+    return sanitizerErrorsIn(readText(this.stderr));
   }
 }

@@ -127,6 +127,21 @@ function cleanPersistence(handle: ServerHandle): void {
   for (const target of [path.join(dir, 'dump.rdb'), path.join(dir, aofDir)]) rmSync(target, { recursive: true, force: true });
 }
 
+/**
+ * Tcl run_solo: the block runs after every other unit has finished, alone, one solo block at a
+ * time (for tests that need the whole machine: large memory, defrag, timing).
+ */
+export async function runSolo(name: string, body: () => Promise<void>): Promise<void> {
+  const c = ctx();
+  if (!c.enterSolo(name)) return;
+  c.inSoloBody = true;
+  try {
+    await body();
+  } finally {
+    c.inSoloBody = false;
+  }
+}
+
 /** The server `level` steps out from the innermost (0, -1, -2 ...), as Tcl's srv. */
 export function srv(level = 0): ServerHandle {
   const c = ctx();

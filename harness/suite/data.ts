@@ -1,7 +1,8 @@
-import { tclString, type Caller } from './assert.ts';
-import { infoField, type ServerHandle } from '../servers/handle.ts';
+import { AssertionError, tclString, type Caller } from './assert.ts';
+import { configGet, infoField, type ServerHandle } from '../servers/handle.ts';
 import { randomInt, randomKey, randomValue, randpath, rng } from './random.ts';
-import { settings } from '../worker/context.ts';
+import { settings, verbose } from '../worker/context.ts';
+import { srv } from './blocks.ts';
 
 
 async function findKeyWithType(r: Caller, type: string): Promise<string | null> {
@@ -177,4 +178,36 @@ export async function cmdrstat(cmd: string, r: Caller): Promise<string> {
 
 export async function errorrstat(code: string, r: Caller): Promise<string> {
   return infoField(String(await r.call('info', 'errorstats')), `errorstat_${code}`) ?? '';
+}
+
+export async function latencyrstatPercentiles(cmd: string, r: Caller): Promise<string> {
+  return infoField(String(await r.call('info', 'latencystats')), `latency_percentiles_usec_${cmd}`) ?? '';
+}
+
+/** Tcl memory_usage: MEMORY USAGE of a key, or 1 when the allocator is not jemalloc (libc sizes vary). */
+export async function memoryUsage(key: string, r: ServerHandle = srv(0)): Promise<number> {
+  const usage = Number(await r.call('memory', 'usage', key));
+  return (await r.status('mem_allocator')).includes('jemalloc') ? usage : 1;
+}
+
+/** Tcl prepare_value: "c" then zeros, `size` characters in all. */
+export function prepareValue(size: number): string {
+  return 'c' + '0'.repeat(Math.max(0, size - 1));
+}
+
+/** Tcl config_set: CONFIG SET on a server (the innermost by default); with 'mayfail' a refusal is only logged (--verbose). */
+export async function configSet(param: string, value: string | number, options: Array<'mayfail'> = [], r: Caller = srv(0)): Promise<void> {
+  try {
+    await r.call('config', 'set', param, value);
+  } catch (err) {
+    if (err instanceof AssertionError || !options.includes('mayfail')) throw err;
+    verbose(`Ignoring CONFIG SET ${param} ${value} failure: ${(err as Error).message}`);
+  }
+}
+
+/** Tcl config_get_set: sets the parameter and returns its previous value. */
+export async function configGetSet(param: string, value: string | number, options: Array<'mayfail'> = [], r: Caller = srv(0)): Promise<string> {
+  const previous = await configGet(r, param);
+  await configSet(param, value, options, r);
+  return previous;
 }

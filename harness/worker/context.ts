@@ -30,6 +30,9 @@ export interface ServerBlockOptions extends Omit<StartOptions, 'overrides'> {
 }
 
 
+/** Solo blocks draw from their own seeds, apart from the top-level blocks' (0, 1, 2 ...). */
+const SOLO_SEED_OFFSET = 1_000_000;
+
 /** Everything one unit (or one of its blocks) runs with. One per worker at a time. */
 export class UnitContext {
   readonly rng: Rng;
@@ -54,8 +57,10 @@ export class UnitContext {
     readonly run: RunDir,
     readonly ports: PortAllocator,
     readonly emit: (event: WorkerEvent) => void,
-    /** Run only this top-level block (null: all). */
+    /** Run only this top-level block (null: all; -1: none, as when counting or running a solo block). */
     readonly onlyBlock: number | null = null,
+    /** Run only this run_solo block (by its order in the unit); undefined: none of them. */
+    readonly onlySolo?: number,
   ) {
     this.rng = new Rng(deriveSeed(settings.seed, unit));
   }
@@ -70,7 +75,7 @@ export class UnitContext {
 
   tagPolicy(): TagPolicy {
     const s = this.settings;
-    return { allowTags: s.allowTags, denyTags: s.denyTags, external: s.external, singledb: s.singledb, largeMemory: s.largeMemory };
+    return { allowTags: s.allowTags, denyTags: s.denyTags, external: s.external, singledb: s.singledb, largeMemory: s.largeMemory, clusterMode: s.clusterMode, tls: s.tls };
   }
 
   /**
@@ -78,7 +83,7 @@ export class UnitContext {
    * whether its unit runs whole or split across workers; false when another worker runs it.
    */
   enterTopLevel(): boolean {
-    if (this.servers.length > 0 || this.inTestDepth > 0) return true;
+    if (this.servers.length > 0 || this.inTestDepth > 0 || this.inSoloBody) return true;
     const index = this.topBlocks++;
     this.rng.reseed(deriveSeed(this.settings.seed, this.unit, index));
     return this.onlyBlock === null || this.onlyBlock === index;
@@ -149,6 +154,25 @@ export class UnitContext {
     for (const handle of [...this.servers, ...this.looseServers]) await handle.stop().catch(() => undefined);
     this.servers = [];
     this.looseServers.clear();
+  }
+
+  private soloBlocks = 0;
+  /** Inside the run_solo block this worker runs: its blocks and tests all run. */
+  inSoloBody = false;
+
+  /**
+   * Called at a run_solo block: true when this worker runs it now. Otherwise it is reported to
+   * the runner once (by the worker that runs the whole unit or its block 0) to run alone later.
+   */
+  enterSolo(name: string): boolean {
+    const index = this.soloBlocks++;
+    if (this.onlySolo !== undefined) {
+      if (this.onlySolo !== index) return false;
+      this.rng.reseed(deriveSeed(this.settings.seed, this.unit, SOLO_SEED_OFFSET + index));
+      return true;
+    }
+    if (this.onlyBlock === null || this.onlyBlock === 0) this.emit({ type: 'solo', unit: this.unit, index, name });
+    return false;
   }
 
   /** A split unit's skipped top-level tags are reported once, by the worker running block 0. */

@@ -45,6 +45,10 @@ export class Worker {
     let blocks = -1;
     try {
       const def = await this.load(task.unit);
+      if (task.solo) {
+        await this.runBody(task.unit, def, -1, task.solo.index);
+        return;
+      }
       if (block === null && def.options.independentBlocks && this.settings.workers > 1) {
         const count = await this.countBlocks(task.unit, def);
         if (count > 1) {
@@ -66,8 +70,8 @@ export class Worker {
   }
 
   /** Runs the body (or one top-level block of it); returns how many top-level blocks it met. */
-  private async runBody(unit: string, def: SuiteDefinition, block: number | null): Promise<number> {
-    const context = new UnitContext(this.settings, unit, this.run, this.ports, this.emit, block);
+  private async runBody(unit: string, def: SuiteDefinition, block: number | null, solo?: number): Promise<number> {
+    const context = new UnitContext(this.settings, unit, this.run, this.ports, this.emit, block, solo);
     this.active = context;
     setContext(context);
     try {
