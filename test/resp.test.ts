@@ -73,7 +73,7 @@ const samples: Sample[] = [
   // RESP2
   { name: 'simple string', wire: '+OK\r\n', expected: 'OK' },
   { name: 'empty simple string', wire: '+\r\n', expected: '' },
-  { name: 'error', wire: "-ERR unknown command 'foo', with args beginning with: \r\n", expected: new ReplyError("ERR unknown command 'foo', with args beginning with: ") },
+  { name: 'error', wire: "-ERR unknown command 'foo', with args beginning with: \r\n", expected: new ReplyError("ERR unknown command 'foo', with args beginning with:") },
   { name: 'integer', wire: ':1000\r\n', expected: 1000 },
   { name: 'negative integer', wire: ':-42\r\n', expected: -42 },
   { name: 'largest safe integer', wire: ':9007199254740991\r\n', expected: 9007199254740991 },
@@ -371,4 +371,13 @@ t.test('reset drops a partial reply', async (t) => {
   t.equal(parser.bufferedBytes, 0);
   parser.push(bytes('+OK\r\n'));
   t.equal(parser.next()?.value, 'OK');
+});
+
+t.test('status and error lines are trimmed as Tcl reads them', async (t) => {
+  const parser = new RespParser();
+  parser.push(Buffer.from('-ERR \r\n+ OK \r\n$3\r\n a \r\n'));
+  const err = parser.next()!.value;
+  t.ok(err instanceof ReplyError && err.message === 'ERR', 'error reply trimmed');
+  t.equal(parser.next()!.value, 'OK', 'status trimmed');
+  t.equal(parser.next()!.value, ' a ', 'bulk strings kept as sent');
 });

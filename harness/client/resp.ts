@@ -223,6 +223,16 @@ const DOUBLE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
  * until it returns undefined. Error replies are values (ReplyError); malformed
  * input throws ProtocolError.
  */
+/** Tcl `string trim` of a protocol line's bytes: spaces, tabs, CR/LF, VT, FF at both ends. */
+function trimAscii(bytes: Buffer): Buffer {
+  let start = 0;
+  let end = bytes.length;
+  const space = (b: number) => b === 0x20 || (b >= 0x09 && b <= 0x0d);
+  while (start < end && space(bytes[start]!)) start++;
+  while (end > start && space(bytes[end - 1]!)) end--;
+  return start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
+}
+
 export class RespParser {
   private readonly queue = new ByteQueue();
   private readonly stack: Frame[] = [];
@@ -317,10 +327,12 @@ export class RespParser {
       throw new ProtocolError(`expected a ';' chunk inside a streamed string, got ${showLine(line)}`);
     }
     switch (type) {
+      // Status and error lines are trimmed, as Tcl's client reads them (redis_read_line): a
+      // script's error_reply("") arrives as "-ERR \r\n" and reads "ERR".
       case 0x2b: // + simple string
-        return this.text(rest);
+        return this.text(trimAscii(rest));
       case 0x2d: // - error
-        return new ReplyError(rest.toString('utf8'));
+        return new ReplyError(trimAscii(rest).toString('utf8'));
       case 0x3a: // : integer
         return parseInteger(rest, line);
       case 0x24: // $ bulk string

@@ -146,7 +146,32 @@ export class ServerHandle {
     if (this.server) await this.server.stop(opts);
   }
 
+  private markerClient: Promise<Client> | null = null;
+
+  /**
+   * Marks a line in the server's log: appended to its stdout when the harness started it, else
+   * sent as DEBUG LOG on a client of its own (never the default client, whose replies the test
+   * reads), as Tcl does in external mode.
+   */
+  async markLog(line: string): Promise<void> {
+    if (this.server) {
+      try {
+        appendFileSync(this.server.stdout, line + '\n');
+      } catch {
+        /* dir removed by the test */
+      }
+      return;
+    }
+    try {
+      this.markerClient ??= this.newClient();
+      await (await this.markerClient).call('debug', 'log', line);
+    } catch {
+      this.markerClient = null; // DEBUG refused or the link lost: the mark is best effort
+    }
+  }
+
   closeClients(): void {
+    this.markerClient = null;
     this.client.destroy();
     for (const client of this.extraClients) client.destroy();
     this.extraClients.clear();

@@ -1,4 +1,3 @@
-import { appendFileSync } from 'node:fs';
 import { AssertionError, tclString } from '../core/values.ts';
 import { globMatch } from '../core/glob.ts';
 import { matchesPatternList, tagsAcceptable } from '../core/filters.ts';
@@ -33,7 +32,7 @@ export async function test(name: string, body: () => unknown, options: TestOptio
   const previousName = c.currentTestName;
   c.currentTest = `${name} in ${c.file}`;
   c.currentTestName = name;
-  markServers(c, `### Starting test ${c.currentTest}`);
+  await markServers(c, `### Starting test ${c.currentTest}`);
   c.recordEvent('harness', `test start: ${name}`);
   c.emit({ type: 'testing', unit: c.unit, name });
   const started = Date.now();
@@ -84,17 +83,7 @@ async function withTestTimeout<T>(seconds: number, name: string, body: () => Pro
   }
 }
 
-function markServers(c: UnitContext, line: string): void {
-  for (const handle of c.servers) {
-    if (handle.server) {
-      try {
-        appendFileSync(handle.server.stdout, line + '\n');
-      } catch {
-        /* dir removed by the test */
-      }
-    } else {
-      handle.client.call('debug', 'log', line).catch(() => undefined);
-    }
-  }
+async function markServers(c: UnitContext, line: string): Promise<void> {
+  await Promise.all(c.servers.map((handle) => handle.markLog(line)));
 }
 

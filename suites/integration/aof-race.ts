@@ -6,6 +6,8 @@ import { suite, startServerAof, tags, ctx, assertEqual, fail, waitForCondition, 
 // BGREWRITEAOF to finish, so the second server replays the AOF the rewrite produced under the
 // INCR load: a duplicated command shows as foo > 20000. The rewrite starts once the load is seen
 // running, not after a fixed 100 ms, so it overlaps the load even on a fast machine.
+// Tagged external:skip (upstream never tags it, as Tcl never runs it): it starts servers on an AOF
+// directory of its own, which an external server cannot be given (appenddirname is protected).
 
 const DEFAULTS = {
   appendonly: 'yes',
@@ -17,7 +19,7 @@ const DEFAULTS = {
 export default suite(async () => {
   const serverPath = ctx().run.tmpdir('server.aof');
 
-  await tags(['aof'], async () => {
+  await tags(['aof', 'external:skip'], async () => {
     // A regression test: the buffers of a finished AOF rewrite child were not reset and ended up
     // appended to the new AOF a second time.
     await startServerAof(serverPath, { overrides: DEFAULTS }, async (server) => {
