@@ -2,7 +2,21 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync,
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CODE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Running the compiled copy of the tree (scripts/build.mjs writes it to <root>/.build). */
+export const COMPILED = path.basename(CODE_ROOT) === '.build';
+export const PROJECT_ROOT = COMPILED ? path.dirname(CODE_ROOT) : CODE_ROOT;
+
+/** The file that runs for a source file of the tree: itself, or its compiled twin in .build/. */
+export function runnableFile(tsFile: string): string {
+  if (!COMPILED) return tsFile;
+  const rel = path.relative(PROJECT_ROOT, tsFile);
+  if (rel.startsWith('..')) throw new Error(`${tsFile} is outside the project, so it was not compiled: run it from inside ${PROJECT_ROOT}`);
+  return path.join(CODE_ROOT, rel).replace(/\.ts$/, '.js');
+}
+
+/** How node starts a TypeScript file of the tree: plain when compiled, through tsx otherwise. */
+export const NODE_ARGS: readonly string[] = COMPILED ? ['--enable-source-maps'] : ['--import', 'tsx'];
 export const TMP_ROOT = process.env.RUNTEST_TMPDIR ? path.resolve(process.env.RUNTEST_TMPDIR) : path.join(PROJECT_ROOT, 'tmp');
 
 export function isAlive(pid: number): boolean {

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from './processes.ts';
+import { PROJECT_ROOT, runnableFile } from './processes.ts';
 
 /** RUNTEST_SUITES_DIR points the runner at another tree of suites (the harness's own tests use it). */
 export const SUITES_DIR = process.env.RUNTEST_SUITES_DIR ? path.resolve(process.env.RUNTEST_SUITES_DIR) : path.join(PROJECT_ROOT, 'suites');
@@ -29,10 +29,20 @@ export const TCL_ALL_TESTS: readonly string[] = [
 ];
 
 /** Units Tcl's list never names, run after it. */
-const AFTER_TCL_LIST: readonly string[] = ['integration/aof-race', 'integration/replication-faults', 'unit/cluster/announced-endpoints'];
+const AFTER_TCL_LIST: readonly string[] = [
+  'integration/aof-race',
+  'integration/replication-faults',
+  'unit/cluster/announced-endpoints',
+  'integration/cross-version',
+  'model/strings',
+  'model/collections',
+  'model/expire-persistence',
+  'model/replication',
+];
 
-/** Suite files that hold code shared by units, not units themselves. */
+/** Suite files that hold code shared by units, not units themselves: these, and anything under a lib/ folder. */
 const SHARED_MODULES: readonly string[] = ['unit/type/list-common'];
+const isSharedModule = (unit: string) => SHARED_MODULES.includes(unit) || unit.split('/').includes('lib');
 
 /** Every ported unit: Tcl's all_tests order, then the units it never lists, then any other suite file alphabetically. */
 export function allUnits(suitesDir = SUITES_DIR): string[] {
@@ -46,7 +56,7 @@ export function allUnits(suitesDir = SUITES_DIR): string[] {
   };
   walk(suitesDir, '');
   const ordered = [...TCL_ALL_TESTS, ...AFTER_TCL_LIST];
-  const units = found.filter((u) => !SHARED_MODULES.includes(u));
+  const units = found.filter((u) => !isSharedModule(u));
   return [...ordered.filter((u) => units.includes(u)), ...units.filter((u) => !ordered.includes(u)).sort()];
 }
 
@@ -57,4 +67,9 @@ export function normalizeUnit(name: string): string {
 
 export function unitFile(unit: string, suitesDir = SUITES_DIR): string {
   return path.join(suitesDir, `${unit}.ts`);
+}
+
+/** The file a worker imports for a unit: the suite, or its compiled twin. */
+export function unitModule(unit: string, suitesDir = SUITES_DIR): string {
+  return runnableFile(unitFile(unit, suitesDir));
 }

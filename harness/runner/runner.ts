@@ -2,14 +2,13 @@ import { ChildProcess, fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { makeChalk, TclFormat } from './output.ts';
-import { cleanStaleRuns, RunDir } from '../core/processes.ts';
+import { cleanStaleRuns, NODE_ARGS, PROJECT_ROOT, RunDir, runnableFile } from '../core/processes.ts';
 import type { Task, WorkerEvent } from '../core/messages.ts';
 import { TapStream, type TestRecord, writeJsonReport, writeJunitReport } from './reports.ts';
 import type { RunSettings } from '../core/settings.ts';
 
-const WORKER_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'worker', 'main.ts');
+const WORKER_FILE = runnableFile(path.join(PROJECT_ROOT, 'harness', 'worker', 'main.ts'));
 
 export interface RunPlan {
   units: string[];
@@ -287,7 +286,7 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
   }, 1000);
 
   const workerCount = Math.max(1, Math.min(plan.clients, plan.units.length));
-  const forkWorker = () => fork(WORKER_FILE, ['--runtest-worker'], { execArgv: ['--import', 'tsx'], stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
+  const forkWorker = () => fork(WORKER_FILE, ['--runtest-worker'], { execArgv: [...NODE_ARGS], stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
   /** Gives the slot a fresh worker process (at start, or replacing one that died or retired). */
   const startWorker = (slot: WorkerSlot, child = forkWorker()) => {
     slot.child = child;

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../core/processes.ts';
 
-export const FIXTURES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures');
+export const FIXTURES_DIR = path.join(PROJECT_ROOT, 'fixtures');
 
 /** Directive -> value, in file order; a later set of the same directive replaces it in place. */
 export type ServerConfig = Map<string, string>;

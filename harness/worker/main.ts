@@ -4,7 +4,7 @@ import { RunDir } from '../core/processes.ts';
 import type { RunnerCommand, Task, WorkerEvent } from '../core/messages.ts';
 import type { RunSettings } from '../core/settings.ts';
 import { errorText, ExternalServerNotEmpty, setContext, type SuiteDefinition, TestTimeout, UnitContext } from './context.ts';
-import { unitFile } from '../core/units.ts';
+import { unitFile, unitModule } from '../core/units.ts';
 
 /** Runs units (or single top-level blocks of them) one at a time, as the runner hands them out. */
 export class Worker {
@@ -18,7 +18,7 @@ export class Worker {
   }
 
   async load(unit: string): Promise<SuiteDefinition> {
-    const mod = await import(pathToFileURL(unitFile(unit, this.suitesDir)).href);
+    const mod = await import(pathToFileURL(unitModule(unit, this.suitesDir)).href);
     const def = mod.default as SuiteDefinition | undefined;
     if (!def || typeof def.body !== 'function') throw new Error(`${unitFile(unit, this.suitesDir)} has no default export made by suite(): export default suite(async () => { ... })`);
     return def;
