@@ -1,6 +1,5 @@
 // Tcl write_big_bulk / read_big_bulk (util.tcl): multi-GB arguments and replies in 500 MB pieces,
 // for the large-memory tests, with socket backpressure so memory stays bounded.
-import { once } from 'node:events';
 import type { Client } from '../client/client.ts';
 import type { Reply } from '../client/resp.ts';
 import { assert, assertEqual } from './assert.ts';
@@ -14,9 +13,20 @@ function bigPiece(): Buffer {
   return piece;
 }
 
+/** Writes, then waits until the socket drains (or closes: a server that dropped the link never drains it). */
 async function write(c: Client, data: string | Buffer): Promise<void> {
   c.writeRaw(data);
-  if (c.socket.writableNeedDrain) await once(c.socket, 'drain');
+  const sock = c.socket;
+  if (!sock.writableNeedDrain || sock.destroyed) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      sock.off('drain', done);
+      sock.off('close', done);
+      resolve();
+    };
+    sock.on('drain', done);
+    sock.on('close', done);
+  });
 }
 
 /** Sends a bulk of `size` bytes (prefix, then 'x's) as the next argument and, unless skipRead, reads the reply. */
