@@ -1,0 +1,145 @@
+// Benchmark (prints numbers, asserts nothing): the gate's cost. Runs a unit list through
+// runtest-ts and, with --tcl-tree, through the Tcl harness, one after the other on this machine,
+// and prints wall time, whole-machine CPU (from /proc/stat), CPU by process kind (node, tclsh,
+// redis-server, other, sampled from /proc every 100 ms) and the ratios.
+//   npx tsx bench/gate.ts [--single U ...] [--clients N] [--tcl-tree DIR] [--tcl-clients N] [--server PATH]
+//   npx tsx bench/gate.ts --scale        harness CPU per test for 1x, 2x and 4x copies of a fixture suite
+import { execa } from 'execa';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../harness/core/processes.ts';
+
+const TICK = 100; // USER_HZ on Linux
+
+function machineTicks(): number {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: everything but idle and iowait is work.
+  return cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6] + (cpu[7] ?? 0);
+}
+
+/** Follows every process's CPU ticks and sums them by kind when stopped (ticks after the last sample are lost). */
+function processSampler() {
+  const last = new Map<number, { kind: string; ticks: number; base: number }>();
+  const kindOf = (comm: string) => (comm === 'node' ? 'node' : comm === 'tclsh' || comm.startsWith('tclsh') ? 'tclsh' : comm.startsWith('redis-') ? 'redis' : 'other');
+  const sample = (first = false) => {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const ticks = Number(fields[11]) + Number(fields[12]);
+        const pid = Number(entry);
+        const seen = last.get(pid);
+        if (seen) seen.ticks = ticks;
+        else last.set(pid, { kind: kindOf(comm), ticks, base: first ? ticks : 0 });
+      } catch {
+        /* gone */
+      }
+    }
+  };
+  sample(true);
+  const timer = setInterval(() => sample(), 100);
+  return () => {
+    clearInterval(timer);
+    sample();
+    const byKind: Record<string, number> = { node: 0, tclsh: 0, redis: 0, other: 0 };
+    for (const p of last.values()) byKind[p.kind] += (p.ticks - p.base) / TICK;
+    return byKind;
+  };
+}
+
+interface Measure {
+  label: string;
+  wall: number;
+  cpu: number;
+  byKind: Record<string, number>;
+  summary: string;
+  harnessCpu?: number;
+}
+
+async function measure(label: string, cmd: string, args: string[], opts: { cwd: string; env?: Record<string, string> }): Promise<Measure> {
+  const stop = processSampler();
+  const t0 = performance.now();
+  const m0 = machineTicks();
+  const r = await execa(cmd, args, { cwd: opts.cwd, env: { NO_COLOR: '1', ...opts.env }, reject: false, all: true, stdin: 'ignore' });
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = (machineTicks() - m0) / TICK;
+  const byKind = stop();
+  const text = String(r.all).replace(/\x1b\[[0-9;]*m/g, '');
+  const summary = text.match(/^\d+ passed, \d+ failed.*$/m)?.[0] ?? (text.match(/\[ok\]/g)?.length ?? 0) + ' [ok] lines' + (r.exitCode ? `, exit ${r.exitCode}` : '');
+  return { label, wall, cpu, byKind, summary };
+}
+
+function line(m: Measure): string {
+  const k = m.byKind;
+  return `${m.label.padEnd(28)} wall ${m.wall.toFixed(1).padStart(7)} s  machine CPU ${m.cpu.toFixed(1).padStart(7)} s  node ${k.node.toFixed(1).padStart(6)}  tclsh ${k.tclsh.toFixed(1).padStart(6)}  redis ${k.redis.toFixed(1).padStart(6)}  other ${k.other.toFixed(1).padStart(5)}  (${m.summary})`;
+}
+
+function argValues(argv: string[], flag: string): string[] {
+  return argv.flatMap((a, i) => (a === flag && argv[i + 1] ? [argv[i + 1]] : []));
+}
+
+async function gate(argv: string[]): Promise<void> {
+  const units = argValues(argv, '--single');
+  const clients = argValues(argv, '--clients')[0];
+  const tclTree = argValues(argv, '--tcl-tree')[0];
+  const tclClients = argValues(argv, '--tcl-clients')[0] ?? '16';
+  const server = argValues(argv, '--server')[0];
+  const selection = units.flatMap((u) => ['--single', u]);
+  const ts = await measure(`runtest-ts${clients ? ` --clients ${clients}` : ''}`, path.join(PROJECT_ROOT, 'runtest'), [...selection, ...(clients ? ['--clients', clients] : []), ...(server ? ['--server', server] : [])], { cwd: PROJECT_ROOT });
+  console.log(line(ts));
+  if (!tclTree) return;
+  const copy = path.join(os.tmpdir(), `gate-tcl-${process.pid}`);
+  cpSync(tclTree, copy, { recursive: true, verbatimSymlinks: true });
+  try {
+    const tclUnits = units.filter((u) => {
+      try {
+        readFileSync(path.join(copy, 'tests', `${u}.tcl`));
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    const tcl = await measure(`Tcl --clients ${tclClients}`, './runtest', [...tclUnits.flatMap((u) => ['--single', u]), '--clients', tclClients], { cwd: copy });
+    console.log(line(tcl));
+    const harness = (m: Measure) => m.byKind.node + m.byKind.tclsh;
+    console.log(`ratios runtest-ts / Tcl: wall ${(ts.wall / tcl.wall).toFixed(2)}, machine CPU ${(ts.cpu / tcl.cpu).toFixed(2)}`);
+    console.log(`harness CPU / server CPU: runtest-ts ${(harness(ts) / ts.byKind.redis).toFixed(2)}, Tcl ${(harness(tcl) / tcl.byKind.redis).toFixed(2)}`);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+/** Harness CPU per test as the work grows: 1x, 2x, 4x copies of a 20-test fixture unit. */
+async function scale(): Promise<void> {
+  const dir = path.join(PROJECT_ROOT, 'tmp', `gate-scale-${process.pid}`);
+  const fixture = `import { assertEqual, startServer, suite, test } from '../../../../harness/index.ts';
+export default suite({ independentBlocks: true }, async () => {
+  for (let b = 0; b < 4; b++) {
+    await startServer({}, async (server) => {
+      for (let i = 0; i < 5; i++) {
+        await test(\`scale block \${b} test \${i}\`, async () => {
+          for (let k = 0; k < 50; k++) assertEqual(await server.call('incr', 'k'), 50 * i + k + 1);
+        });
+      }
+    });
+  }
+});
+`;
+  try {
+    for (const copies of [1, 2, 4]) {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(path.join(dir, 'integration'), { recursive: true });
+      for (let c = 0; c < copies; c++) writeFileSync(path.join(dir, 'integration', `scale-${c}.ts`), fixture);
+      const m = await measure(`${copies}x (${copies * 20} tests)`, path.join(PROJECT_ROOT, 'runtest'), ['--clients', '4'], { cwd: PROJECT_ROOT, env: { RUNTEST_SUITES_DIR: dir } });
+      console.log(`${line(m)}  node CPU per test ${((m.byKind.node / (copies * 20)) * 1000).toFixed(0)} ms`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const argv = process.argv.slice(2);
+await (argv.includes('--scale') ? scale() : gate(argv));
