@@ -14,9 +14,17 @@ export type WorkerEvent =
   /** A run_solo block met in a unit: the runner runs it alone after every other unit. */
   | { type: 'solo'; unit: string; index: number; name: string }
   /** `blocks`: the top-level blocks this worker counted while running, -1 when the body did not finish (a split unit's workers must agree). */
-  | { type: 'done'; unit: string; block: number | null; ms: number; blocks: number }
+  | { type: 'done'; unit: string; block: number | null; ms: number; blocks: number; cpu: WorkerCpu }
   /** The worker ends after this unit (a test hung): the runner replaces it instead of assigning more. */
   | { type: 'retire'; unit: string };
+
+/** CPU seconds a worker has used so far: its own, and the processes it started, by kind. */
+export interface WorkerCpu {
+  worker: number;
+  servers: number;
+  loadgens: number;
+  tools: number;
+}
 
 export interface ServerInfo {
   label: string;

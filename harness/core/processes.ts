@@ -53,6 +53,28 @@ function belongsTo(pid: number, runDir: string): boolean {
   }
 }
 
+export type ProcessKind = 'servers' | 'loadgens' | 'tools';
+
+function kindOf(what: string): ProcessKind {
+  if (what.startsWith('redis-server port')) return 'servers';
+  if (what.startsWith('load generator')) return 'loadgens';
+  return 'tools';
+}
+
+/** USER_HZ: the unit of /proc/PID/stat times on Linux. */
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds from /proc/PID/stat: the process's own, and that of its children it has reaped. */
+export function processCpuSeconds(pid: number | 'self'): { own: number; children: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { own: (Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND, children: (Number(f[13]) + Number(f[14])) / TICKS_PER_SECOND };
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The files of one run: tmp/run.<runner pid>/ holds server dirs, config files and a pids/ folder
  * naming every process spawned, so that the runner, or the next run, can kill what is left.
@@ -60,6 +82,8 @@ function belongsTo(pid: number, runDir: string): boolean {
 export class RunDir {
   readonly pidsDir: string;
   private counter = 0;
+  /** CPU seconds last seen for each process this one tracked (sampled at test ends and stops). */
+  private readonly cpuSeen = new Map<number, { kind: ProcessKind; seconds: number }>();
 
   constructor(readonly dir: string) {
     this.pidsDir = path.join(dir, 'pids');
@@ -85,8 +109,25 @@ export class RunDir {
   }
 
   track(pid: number, what: string): void {
+    this.cpuSeen.set(pid, { kind: kindOf(what), seconds: 0 });
     mkdirSync(this.pidsDir, { recursive: true });
     writeFileSync(path.join(this.pidsDir, String(pid)), what);
+  }
+
+  /** Reads the CPU time of tracked processes still alive (or only `pid`); call before stopping them. */
+  sampleCpu(pid?: number): void {
+    for (const [p, seen] of pid === undefined ? this.cpuSeen : [[pid, this.cpuSeen.get(pid)] as const]) {
+      if (!seen) continue;
+      const cpu = processCpuSeconds(p);
+      if (cpu !== null && cpu.own > seen.seconds) seen.seconds = cpu.own;
+    }
+  }
+
+  /** CPU seconds of the processes this one tracked, by kind, as last sampled. */
+  cpuByKind(): Record<ProcessKind, number> {
+    const sums: Record<ProcessKind, number> = { servers: 0, loadgens: 0, tools: 0 };
+    for (const { kind, seconds } of this.cpuSeen.values()) sums[kind] += seconds;
+    return sums;
   }
 
   untrack(pid: number): void {

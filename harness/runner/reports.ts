@@ -26,6 +26,8 @@ export interface TestRecord {
 
 export interface RunMeta {
   seed: number;
+  /** CPU seconds by kind (see cpuTotals in runner.ts). */
+  cpu?: Record<string, number>;
   server: string;
   startedAt: string;
   units: Array<{ unit: string; seconds: number }>;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { makeChalk, TclFormat } from './output.ts';
 import { cleanStaleRuns, NODE_ARGS, PROJECT_ROOT, RunDir, runnableFile } from '../core/processes.ts';
-import type { Task, WorkerEvent } from '../core/messages.ts';
+import type { Task, WorkerCpu, WorkerEvent } from '../core/messages.ts';
 import { TapStream, type TestRecord, writeJsonReport, writeJunitReport } from './reports.ts';
 import type { RunSettings } from '../core/settings.ts';
 
@@ -84,6 +84,8 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
   let completed = 0;
   let totalUnits = plan.units.length;
   const pendingBlocks = new Map<string, { left: number; count: number; startedAt: number }>();
+  /** The latest CPU report of each worker process (cumulative for its life). */
+  const workerCpu = new Map<number, WorkerCpu>();
   let lastProgress = Date.now();
   let finished = false;
   let resolveEnd!: () => void;
@@ -220,6 +222,7 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
         soloQueue.push({ unit: event.unit, block: null, solo: { index: event.index, name: event.name } });
         return;
       case 'done': {
+        if (slot.child.pid) workerCpu.set(slot.child.pid, event.cpu);
         const finishedTask = slot.task;
         const split = pendingBlocks.get(event.unit);
         slot.task = null;
@@ -354,8 +357,14 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
     out(fmt.allPassed());
     if (!plan.dontClean && !plan.jsonFile && !plan.junitFile) run.remove();
   }
+  const cpu = cpuTotals(workerCpu.values());
+  if (plan.settings.verbose) {
+    out(`CPU seconds: harness ${cpu.harness.toFixed(1)} (runner ${cpu.runner.toFixed(1)}, workers ${cpu.workers.toFixed(1)}, load generators ${cpu.loadgens.toFixed(1)}), ` +
+      `servers ${cpu.servers.toFixed(1)}, tools ${cpu.tools.toFixed(1)}; harness / servers ${cpu.ratio.toFixed(2)}`);
+  }
   const meta = {
     seed,
+    cpu,
     server: plan.settings.binary,
     startedAt,
     units: result.unitSeconds.map(([unit, seconds]) => ({ unit, seconds })),
@@ -386,3 +395,27 @@ function printLoopSummary(tests: TestRecord[], passes: number, out: (line: strin
   if (flaky.length === 0) out('  no test failed in any pass');
   for (const [name, s] of flaky) out(`  ${name}: ${s.failures} failed of ${s.runs} runs`);
 }
+
+/**
+ * CPU seconds of the run: the harness's own processes (this runner, its workers, the load
+ * generators) against the servers under test; tools (redis-cli, redis-benchmark) apart. Server and
+ * tool times are read from /proc before each stop, so a process that died by itself counts up to
+ * its last sample.
+ */
+export function cpuTotals(workers: Iterable<WorkerCpu>) {
+  const own = process.cpuUsage();
+  const t = { runner: (own.user + own.system) / 1e6, workers: 0, loadgens: 0, servers: 0, tools: 0 };
+  for (const w of workers) {
+    t.workers += w.worker;
+    t.loadgens += w.loadgens;
+    t.servers += w.servers;
+    t.tools += w.tools;
+  }
+  const harness = t.runner + t.workers + t.loadgens;
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return {
+    runner: round(t.runner), workers: round(t.workers), loadgens: round(t.loadgens), harness: round(harness),
+    servers: round(t.servers), tools: round(t.tools), ratio: t.servers > 0 ? round(harness / t.servers) : 0,
+  };
+}
+

@@ -95,6 +95,7 @@ async function runSpawned(c: UnitContext, options: ServerBlockOptions, body: (se
     throw err;
   }
   c.servers.pop();
+  c.run.sampleCpu();
   await handle.stop({ graceful: options.keepPersistence ?? false });
   if (c.settings.dumpLogs && c.failed !== failedBefore) reportServerTrouble(c, handle, true);
   else reportSanitizerErrors(c, handle);

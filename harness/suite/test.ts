@@ -65,6 +65,7 @@ export async function test(name: string, body: () => unknown, options: TestOptio
     // Not an assertion: like Tcl, it ends the unit (reported as an exception by the worker).
     else throw err;
   } finally {
+    c.run.sampleCpu();
     c.currentTest = previous;
     c.currentTestName = previousName;
   }

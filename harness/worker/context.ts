@@ -150,6 +150,7 @@ export class UnitContext {
   }
 
   async stopAll(): Promise<void> {
+    this.run.sampleCpu();
     for (const fn of this.cleanups.splice(0).reverse()) await Promise.resolve().then(fn).catch(() => undefined);
     for (const handle of [...this.servers, ...this.looseServers]) await handle.stop().catch(() => undefined);
     this.servers = [];

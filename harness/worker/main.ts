@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { PortAllocator } from '../servers/ports.ts';
-import { RunDir } from '../core/processes.ts';
-import type { RunnerCommand, Task, WorkerEvent } from '../core/messages.ts';
+import { processCpuSeconds, RunDir } from '../core/processes.ts';
+import type { RunnerCommand, Task, WorkerCpu, WorkerEvent } from '../core/messages.ts';
 import type { RunSettings } from '../core/settings.ts';
 import { errorText, ExternalServerNotEmpty, setContext, type SuiteDefinition, TestTimeout, UnitContext } from './context.ts';
 import { unitFile, unitModule } from '../core/units.ts';
@@ -65,7 +65,8 @@ export class Worker {
         this.emit({ type: 'exception', unit: task.unit, message: `${err instanceof ExternalServerNotEmpty ? 'FATAL ' : ''}${errorText(err)}` });
       }
     } finally {
-      this.emit({ type: 'done', unit: task.unit, block, ms: Date.now() - started, blocks });
+      this.run.sampleCpu();
+      this.emit({ type: 'done', unit: task.unit, block, ms: Date.now() - started, blocks, cpu: this.cpu() });
     }
   }
 
@@ -82,6 +83,15 @@ export class Worker {
       setContext(null);
       this.active = null;
     }
+  }
+
+  cpu(): WorkerCpu {
+    const own = process.cpuUsage();
+    const sampled = this.run.cpuByKind();
+    // Tools end by themselves before any sample: count them as what the reaped children used
+    // beyond the sampled servers and load generators.
+    const reaped = processCpuSeconds('self')?.children ?? 0;
+    return { worker: (own.user + own.system) / 1e6, servers: sampled.servers, loadgens: sampled.loadgens, tools: Math.max(sampled.tools, reaped - sampled.servers - sampled.loadgens) };
   }
 
   /** Stops every server of the unit in progress (on shutdown of the worker). */
