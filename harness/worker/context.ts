@@ -167,12 +167,13 @@ export class UnitContext {
    */
   enterSolo(name: string): boolean {
     const index = this.soloBlocks++;
-    if (this.onlySolo !== undefined) {
-      if (this.onlySolo !== index) return false;
+    // As Tcl: with one worker, or against an external server, a solo block just runs in place.
+    const inPlace = this.onlySolo === undefined && (this.settings.workers === 1 || this.settings.external);
+    if (inPlace || this.onlySolo === index) {
       this.rng.reseed(deriveSeed(this.settings.seed, this.unit, SOLO_SEED_OFFSET + index));
       return true;
     }
-    if (this.onlyBlock === null || this.onlyBlock === 0) this.emit({ type: 'solo', unit: this.unit, index, name });
+    if (this.onlySolo === undefined && (this.onlyBlock === null || this.onlyBlock === 0)) this.emit({ type: 'solo', unit: this.unit, index, name });
     return false;
   }
 
