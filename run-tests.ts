@@ -42,7 +42,8 @@ async function main(argv: string[]): Promise<number> {
   if (units.length === 0) throw new UsageError('no unit selected: check --single, --skipunit and --skip-till (see ./runtest --list-tests)');
   const binary = options.external ? 'redis-server' : resolveServerBinary(options.server);
   const seed = options.seed ?? drawSeed();
-  const clients = options.clients ?? defaultClients();
+  // One worker against an external server, as Tcl runs one client there: units flush it.
+  const clients = options.external ? 1 : (options.clients ?? defaultClients());
   const loops = options.loop || options.untilFail ? Infinity : (options.loops ?? 1);
   if (!options.quiet && !options.tap) {
     const target = options.external ? `external server ${options.host}:${options.port}` : binary;
