@@ -1,7 +1,7 @@
 import { execa, type ResultPromise } from 'execa';
 import path from 'node:path';
 import { AssertionError } from '../core/values.ts';
-import { PROJECT_ROOT, RunDir } from '../core/processes.ts';
+import { NODE_ARGS, PROJECT_ROOT, RunDir, runnableFile } from '../core/processes.ts';
 import { ctx } from '../worker/context.ts';
 
 export type LoadGenerator = 'gen-write-load' | 'bg-complex-data' | 'bg-block-op';
@@ -53,8 +53,8 @@ export async function startLoadGenerator(name: LoadGenerator, args: Array<string
   // Drawn from the unit's generator: the same run seed gives the generators the same seeds, whatever
   // else this worker process ran before.
   const seed = c.rng.nextUint32();
-  const file = path.join(PROJECT_ROOT, 'helpers', `${name}.ts`);
-  const proc = execa(process.execPath, ['--import', 'tsx', file, ...args.map(String), '--seed', String(seed), '--run-dir', c.run.dir], {
+  const file = runnableFile(path.join(PROJECT_ROOT, 'helpers', `${name}.ts`));
+  const proc = execa(process.execPath, [...NODE_ARGS, file, ...args.map(String), '--seed', String(seed), '--run-dir', c.run.dir], {
     reject: false,
     cwd: PROJECT_ROOT,
     stdin: 'ignore',
@@ -70,20 +70,27 @@ function connected(handle: LoadHandle): Promise<void> {
   const { proc, name } = handle;
   return new Promise((resolve, reject) => {
     let output = '';
+    let errors = '';
     const timer = setTimeout(() => finish(new Error(`load generator ${name} did not connect within ${CONNECT_BUDGET_MS} ms`)), CONNECT_BUDGET_MS);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('connected\n')) finish();
     };
-    const onExit = () => finish(new Error(`load generator ${name} exited before connecting: ${String(proc.stderr ?? '').trim()}`));
+    const onStderr = (chunk: Buffer) => {
+      errors += chunk.toString();
+    };
+    const onExit = (code: number | null, signal: string | null) =>
+      finish(new Error(`load generator ${name} exited before connecting (${signal ?? `exit code ${code}`}): ${errors.trim() || 'no output on stderr'}`));
     function finish(err?: Error) {
       clearTimeout(timer);
       proc.stdout?.off('data', onData);
+      proc.stderr?.off('data', onStderr);
       proc.off('close', onExit);
       if (err) reject(err);
       else resolve();
     }
     proc.stdout?.on('data', onData);
+    proc.stderr?.on('data', onStderr);
     proc.once('close', onExit);
   });
 }
