@@ -18,7 +18,7 @@ export { ReplicationStream } from './tools/replstream.ts';
 export * from './tools/aof.ts';
 export * from './tools/proxy.ts';
 export * from './suite/hosts.ts';
-export { countMessageLines, sanitizerErrorsFromFile, findValgrindErrors } from './core/logs.ts';
+export { countMessageLines, sanitizerErrorsFromFile, findValgrindErrors, tailLines } from './core/logs.ts';
 export * from './suite/pubsub.ts';
 export * from './suite/cluster.ts';
 export * from './suite/tcl.ts';

@@ -193,6 +193,34 @@ export class Client {
     return this.parser.takeBuffered();
   }
 
+  /**
+   * Stops reading the socket, as a Tcl client reads nothing until told to: replies stay in the
+   * kernel and then in the server's output buffer (tests of output buffer limits need that).
+   */
+  pauseReading(): void {
+    this.sock.pause();
+  }
+
+  /** Tcl's blocking `flush`: resolves once everything written so far is in the kernel; rejects when the link is gone. */
+  flush(): Promise<void> {
+    return new Promise((resolve, reject) => this.sock.write(Buffer.alloc(0), (err) => (err ? reject(err) : resolve())));
+  }
+
+  /** Resolves once the socket's write buffer has drained below its high-water mark, or the link closed. */
+  drained(): Promise<void> {
+    const sock = this.sock;
+    if (!sock.writableNeedDrain || sock.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        sock.off('drain', done);
+        sock.off('close', done);
+        resolve();
+      };
+      sock.on('drain', done);
+      sock.on('close', done);
+    });
+  }
+
   /** Half-closes the connection: no more writes, replies can still be read. */
   endWrites(): void {
     this.sock.end();

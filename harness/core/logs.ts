@@ -56,3 +56,10 @@ export function findValgrindErrors(stderr: string, onTermination: boolean): stri
   if (onTermination && !/definitely lost: 0 bytes/.test(stderr) && !/no leaks are possible/.test(stderr)) return stderr;
   return '';
 }
+
+/** The last `n` lines of a file (Tcl `exec tail -n`), without the final newline. */
+export function tailLines(file: string, n: number): string {
+  let text = readFileSync(file, 'latin1');
+  if (text.endsWith('\n')) text = text.slice(0, -1);
+  return text.split('\n').slice(-n).join('\n');
+}

@@ -95,6 +95,11 @@ export async function tclCatch(code: () => unknown): Promise<{ failed: boolean; 
   }
 }
 
+/** Tcl `catch {code} e; set e`: the result, or the error's message when it failed. */
+export async function tclCatchValue(code: () => unknown): Promise<string> {
+  return (await tclCatch(code)).value;
+}
+
 export async function assertEncoding(encoding: string, key: string, r: Caller, ignoreEncoding = false): Promise<void> {
   if (ignoreEncoding) return;
   assertMatch(encoding, await r.call('object', 'encoding', key));

@@ -13,20 +13,9 @@ function bigPiece(): Buffer {
   return piece;
 }
 
-/** Writes, then waits until the socket drains (or closes: a server that dropped the link never drains it). */
 async function write(c: Client, data: string | Buffer): Promise<void> {
   c.writeRaw(data);
-  const sock = c.socket;
-  if (!sock.writableNeedDrain || sock.destroyed) return;
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      sock.off('drain', done);
-      sock.off('close', done);
-      resolve();
-    };
-    sock.on('drain', done);
-    sock.on('close', done);
-  });
+  await c.drained();
 }
 
 /** Sends a bulk of `size` bytes (prefix, then 'x's) as the next argument and, unless skipRead, reads the reply. */

@@ -1,4 +1,5 @@
 // Tcl list and number idioms the suites lean on, on replies as the client returns them.
+import { globMatch } from '../core/glob.ts';
 import { tclString } from '../core/values.ts';
 
 /** Tcl `dict get` on a RESP2 flat map reply (or a RESP3 map). */
@@ -72,4 +73,24 @@ export function zlistAlikeSort(a: readonly [number, unknown], b: readonly [numbe
 /** A generated Tcl string as the bytes Tcl's client sends: one byte per character (latin1). */
 export function tclBytes(s: string): Buffer {
   return Buffer.from(s, 'latin1');
+}
+
+/** The elements of a reply as Tcl sees a list: an array's items, nothing for nil or '', else the one value. */
+function listItems(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === null || value === '' ? [] : [value];
+}
+
+/** Tcl `lsort` (default: ASCII order of the string forms). */
+export function lsort(value: unknown): string[] {
+  return listItems(value).map((item) => tclString(item)).sort();
+}
+
+/** Tcl `lsearch` (default: glob match): the index of the first matching element, or -1. */
+export function lsearch(value: unknown, pattern: string): number {
+  return listItems(value).findIndex((item) => globMatch(pattern, tclString(item)));
+}
+
+/** Tcl `lsearch -exact`. */
+export function lsearchExact(value: unknown, word: string): number {
+  return listItems(value).findIndex((item) => tclString(item) === word);
 }

@@ -62,7 +62,7 @@ export default suite(async () => {
       for (let i = 0; i < 100; i++) await r('lpush', 'mylist', item);
       const rd = await server.newClient();
       // Like a deferred client that never reads: leave the reply in the kernel and the server.
-      rd.socket.pause();
+      rd.pauseReading();
       rd.send('lrange', 'mylist', 0, -1);
       await sleep(100);
 

@@ -1,7 +1,7 @@
 // RDB persistence: loading old formats and every encoding, starting with a missing, empty,
 // unreadable or corrupt file, BGSAVE bookkeeping, loading-time behaviour and the fork's reports.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, closeSync, fstatSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fstatSync, openSync, writeSync } from 'node:fs';
 import { platform } from 'node:os';
 import path from 'node:path';
 import {
@@ -31,6 +31,7 @@ import {
   waitForCondition,
   type ServerHandle,
   verbose,
+  tailLines,
 } from '../../harness/index.ts';
 import { writeFixture } from '../../fixtures/datasets.ts';
 
@@ -61,13 +62,6 @@ function expectedEncodingsDump(): string {
     csvLine('zset_zipped', 'zset', 'a', '1', 'b', '2', 'c', '3'),
   ];
   return lines.join('\n') + '\n';
-}
-
-/** The last n lines of a log file (tail -n). */
-function tailLines(file: string, n: number): string {
-  let text = readFileSync(file, 'latin1');
-  if (text.endsWith('\n')) text = text.slice(0, -1);
-  return text.split('\n').slice(-n).join('\n');
 }
 
 /** True when this process can read a file its mode says nobody may read (root can). */

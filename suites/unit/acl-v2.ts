@@ -10,22 +10,16 @@ import {
   assertMatch,
   assertError,
   assertRange,
-  tclCatch,
-  tclString,
-  stringMatch,
   tmpdir,
   dictGet,
   lindex,
   llength,
   type Arg,
   type Reply,
+  tclCatchValue,
+  lsearch,
 } from '../../harness/index.ts';
 import { writeAclFile } from '../../fixtures/acl.ts';
-
-/** Tcl `catch {...} err; set err`: the error message, or the result when nothing failed. */
-async function caught(code: () => unknown): Promise<string> {
-  return (await tclCatch(code)).value;
-}
 
 export default suite({ independentBlocks: true }, async () => {
   await startServer({ tags: ['acl', 'external:skip'] }, async (server) => {
@@ -36,20 +30,20 @@ export default suite({ independentBlocks: true }, async () => {
     await test('Test basic multiple selectors', async () => {
       await r('ACL', 'SETUSER', 'selector-1', 'on', '-@all', 'resetkeys', 'nopass');
       await r2('auth', 'selector-1', 'password');
-      let err = await caught(() => r2('ping'));
+      let err = await tclCatchValue(() => r2('ping'));
       assertMatch('*NOPERM*command*', err);
-      err = await caught(() => r2('set', 'write::foo', 'bar'));
+      err = await tclCatchValue(() => r2('set', 'write::foo', 'bar'));
       assertMatch('*NOPERM*command*', err);
-      err = await caught(() => r2('get', 'read::foo'));
+      err = await tclCatchValue(() => r2('get', 'read::foo'));
       assertMatch('*NOPERM*command*', err);
 
       await r('ACL', 'SETUSER', 'selector-1', '(+@write ~write::*)', '(+@read ~read::*)');
-      await caught(() => r2('ping'));
+      await tclCatchValue(() => r2('ping'));
       assertEqual(await r2('set', 'write::foo', 'bar'), 'OK');
       assertEqual(await r2('get', 'read::foo'), '');
-      err = await caught(() => r2('get', 'write::foo'));
+      err = await tclCatchValue(() => r2('get', 'write::foo'));
       assertMatch('*NOPERM*keys*', err);
-      err = await caught(() => r2('set', 'read::foo', 'bar'));
+      err = await tclCatchValue(() => r2('set', 'read::foo', 'bar'));
       assertMatch('*NOPERM*keys*', err);
     });
 
@@ -75,10 +69,10 @@ export default suite({ independentBlocks: true }, async () => {
     });
 
     await test('Test selector syntax error reports the error in the selector context', async () => {
-      let e = await caught(() => r('ACL', 'SETUSER', 'selector-syntax', 'on', '(this-is-invalid)'));
+      let e = await tclCatchValue(() => r('ACL', 'SETUSER', 'selector-syntax', 'on', '(this-is-invalid)'));
       assertMatch("*ERR Error in ACL SETUSER modifier '(*)*Syntax*", e);
 
-      e = await caught(() => r('ACL', 'SETUSER', 'selector-syntax', 'on', '(&* &fail)'));
+      e = await tclCatchValue(() => r('ACL', 'SETUSER', 'selector-syntax', 'on', '(&* &fail)'));
       assertMatch("*ERR Error in ACL SETUSER modifier '(*)*Adding a pattern after the*", e);
 
       assertEqual(await r('ACL', 'GETUSER', 'selector-syntax'), '');
@@ -92,11 +86,11 @@ export default suite({ independentBlocks: true }, async () => {
       for (let i = 0; i < 8; i++) assertEqual(dictGet(selector(user, i), 'keys'), `~key${i + 1}`);
 
       // Invalid selectors.
-      let err = await caught(() => r('ACL', 'SETUSER', 'invalid-selector', ' () '));
+      let err = await tclCatchValue(() => r('ACL', 'SETUSER', 'invalid-selector', ' () '));
       assertMatch('*ERR*Syntax error*', err);
-      err = await caught(() => r('ACL', 'SETUSER', 'invalid-selector', '('));
+      err = await tclCatchValue(() => r('ACL', 'SETUSER', 'invalid-selector', '('));
       assertMatch('*Unmatched parenthesis*', err);
-      err = await caught(() => r('ACL', 'SETUSER', 'invalid-selector', ')'));
+      err = await tclCatchValue(() => r('ACL', 'SETUSER', 'invalid-selector', ')'));
       assertMatch('*ERR*Syntax error', err);
     });
 
@@ -106,9 +100,9 @@ export default suite({ independentBlocks: true }, async () => {
       assertEqual(await r2('PING'), 'PONG');
       await r('set', 'readstr', 'bar');
       assertEqual(await r2('get', 'readstr'), 'bar');
-      let err = await caught(() => r2('set', 'readstr', 'bar'));
+      let err = await tclCatchValue(() => r2('set', 'readstr', 'bar'));
       assertMatch('*NOPERM*keys*', err);
-      err = await caught(() => r2('get', 'notread'));
+      err = await tclCatchValue(() => r2('get', 'notread'));
       assertMatch('*NOPERM*keys*', err);
     });
 
@@ -118,9 +112,9 @@ export default suite({ independentBlocks: true }, async () => {
       assertEqual(await r2('PING'), 'PONG');
       // SET reads as well as writes, so LPUSH is the write-only command here.
       await r2('LPUSH', 'writelist', 10);
-      let err = await caught(() => r2('GET', 'writestr'));
+      let err = await tclCatchValue(() => r2('GET', 'writestr'));
       assertMatch('*NOPERM*keys*', err);
-      err = await caught(() => r2('LPUSH', 'notwrite', 10));
+      err = await tclCatchValue(() => r2('LPUSH', 'notwrite', 10));
       assertMatch('*NOPERM*keys*', err);
     });
 
@@ -130,7 +124,7 @@ export default suite({ independentBlocks: true }, async () => {
       assertEqual(await r2('PING'), 'PONG');
       await r('set', 'read', 'bar');
       await r2('copy', 'read', 'write');
-      const err = await caught(() => r2('copy', 'write', 'read'));
+      const err = await tclCatchValue(() => r2('copy', 'write', 'read'));
       assertMatch('*NOPERM*keys*', err);
     });
 
@@ -141,23 +135,23 @@ export default suite({ independentBlocks: true }, async () => {
 
       // The write selector.
       await r2('LPUSH', 'writelist', 10);
-      let err = await caught(() => r2('GET', 'writestr'));
+      let err = await tclCatchValue(() => r2('GET', 'writestr'));
       assertMatch('*NOPERM*keys*', err);
-      err = await caught(() => r2('LPUSH', 'notwrite', 10));
+      err = await tclCatchValue(() => r2('LPUSH', 'notwrite', 10));
       assertMatch('*NOPERM*keys*', err);
 
       // The read selector.
       await r('set', 'readstr', 'bar');
       assertEqual(await r2('get', 'readstr'), 'bar');
-      err = await caught(() => r2('set', 'readstr', 'bar'));
+      err = await tclCatchValue(() => r2('set', 'readstr', 'bar'));
       assertMatch('*NOPERM*keys*', err);
-      err = await caught(() => r2('get', 'notread'));
+      err = await tclCatchValue(() => r2('get', 'notread'));
       assertMatch('*NOPERM*keys*', err);
 
       // A command needs one selector that covers all its keys.
-      err = await caught(() => r2('copy', 'read', 'write'));
+      err = await tclCatchValue(() => r2('copy', 'read', 'write'));
       assertMatch('*NOPERM*keys*', err);
-      err = await caught(() => r2('copy', 'write', 'read'));
+      err = await tclCatchValue(() => r2('copy', 'write', 'read'));
       assertMatch('*NOPERM*keys*', err);
     });
 
@@ -257,7 +251,7 @@ export default suite({ independentBlocks: true }, async () => {
 
       // The command is logged only when no selector allows it.
       await r('ACL', 'LOG', 'RESET');
-      let err = await caught(() => r2('GET', 'key'));
+      let err = await tclCatchValue(() => r2('GET', 'key'));
       assertMatch('*NOPERM*command*', err);
       let entry = lindex(await r('ACL', 'LOG'), 0);
       assertEqual(dictGet(entry, 'username'), 'acl-log-test-selector');
@@ -268,7 +262,7 @@ export default suite({ independentBlocks: true }, async () => {
       // The first selector matches fewer keys than the second: the key logged is still the
       // first one that no selector allows.
       await r('ACL', 'LOG', 'RESET');
-      err = await caught(() => r2('MGET', 'otherkey', 'someotherkey'));
+      err = await tclCatchValue(() => r2('MGET', 'otherkey', 'someotherkey'));
       assertMatch('*NOPERM*keys*', err);
       entry = lindex(await r('ACL', 'LOG'), 0);
       assertEqual(dictGet(entry, 'username'), 'acl-log-test-selector');
@@ -277,7 +271,7 @@ export default suite({ independentBlocks: true }, async () => {
       assertEqual(dictGet(entry, 'object'), 'someotherkey');
 
       await r('ACL', 'LOG', 'RESET');
-      err = await caught(() => r2('MGET', 'key', 'otherkey', 'someotherkey'));
+      err = await tclCatchValue(() => r2('MGET', 'key', 'otherkey', 'someotherkey'));
       assertMatch('*NOPERM*keys*', err);
       entry = lindex(await r('ACL', 'LOG'), 0);
       assertEqual(dictGet(entry, 'username'), 'acl-log-test-selector');
@@ -326,10 +320,10 @@ export default suite({ independentBlocks: true }, async () => {
       await r('ACL', 'setuser', 'command-test', '+@all', '%R~read*', '%W~write*', '%RW~rw*');
       assertEqual(await r('ACL', 'DRYRUN', 'command-test', 'GET', 'read'), 'OK');
 
-      let e = await caught(() => r('ACL', 'DRYRUN', 'not-a-user', 'GET', 'read'));
+      let e = await tclCatchValue(() => r('ACL', 'DRYRUN', 'not-a-user', 'GET', 'read'));
       assertEqual(e, "ERR User 'not-a-user' not found");
 
-      e = await caught(() => r('ACL', 'DRYRUN', 'command-test', 'not-a-command', 'read'));
+      e = await tclCatchValue(() => r('ACL', 'DRYRUN', 'command-test', 'not-a-command', 'read'));
       assertEqual(e, "ERR Command 'not-a-command' not found");
     });
 
@@ -461,21 +455,21 @@ export default suite({ independentBlocks: true }, async () => {
 
       const byDenied = 'ERR BY option of SORT denied due to insufficient ACL permissions.';
       const getDenied = 'ERR GET option of SORT denied due to insufficient ACL permissions.';
-      let e = await caught(() => r2('sort', 'mylist', 'by', 'v*'));
+      let e = await tclCatchValue(() => r2('sort', 'mylist', 'by', 'v*'));
       assertEqual(e, byDenied);
-      e = await caught(() => r2('sort', 'mylist', 'get', 'v*'));
+      e = await tclCatchValue(() => r2('sort', 'mylist', 'get', 'v*'));
       assertEqual(e, getDenied);
 
       await r('ACL', 'setuser', 'test-sort-acl', '(+sort ~mylist ~v*)');
-      e = await caught(() => r2('sort', 'mylist', 'by', 'v*'));
+      e = await tclCatchValue(() => r2('sort', 'mylist', 'by', 'v*'));
       assertEqual(e, byDenied);
-      e = await caught(() => r2('sort', 'mylist', 'get', 'v*'));
+      e = await tclCatchValue(() => r2('sort', 'mylist', 'get', 'v*'));
       assertEqual(e, getDenied);
 
       await r('ACL', 'setuser', 'test-sort-acl', '(+sort ~mylist %W~*)');
-      e = await caught(() => r2('sort', 'mylist', 'by', 'v*'));
+      e = await tclCatchValue(() => r2('sort', 'mylist', 'by', 'v*'));
       assertEqual(e, byDenied);
-      e = await caught(() => r2('sort', 'mylist', 'get', 'v*'));
+      e = await tclCatchValue(() => r2('sort', 'mylist', 'get', 'v*'));
       assertEqual(e, getDenied);
 
       await r('ACL', 'setuser', 'test-sort-acl', '(+sort ~mylist %R~*)');
@@ -491,10 +485,10 @@ export default suite({ independentBlocks: true }, async () => {
 
       assertEqual(await r('ACL', 'DRYRUN', 'test-dry-run', 'SET', 'v', 'v'), 'OK');
 
-      let e = await caught(() => r('ACL', 'DRYRUN', 'test-dry-run', 'SET', 'v'));
+      let e = await tclCatchValue(() => r('ACL', 'DRYRUN', 'test-dry-run', 'SET', 'v'));
       assertEqual(e, "ERR wrong number of arguments for 'set' command");
 
-      e = await caught(() => r('ACL', 'DRYRUN', 'test-dry-run', 'SET'));
+      e = await tclCatchValue(() => r('ACL', 'DRYRUN', 'test-dry-run', 'SET'));
       assertEqual(e, "ERR wrong number of arguments for 'set' command");
     });
 
@@ -531,7 +525,3 @@ function selector(user: unknown, index: number): unknown {
   return lindex(dictGet(user, 'selectors'), index);
 }
 
-/** Tcl `lsearch list pattern`: index of the first element matching the glob, or -1. */
-function lsearch(list: unknown, pattern: string): number {
-  return (list as unknown[]).findIndex((item) => stringMatch(pattern, tclString(item)));
-}

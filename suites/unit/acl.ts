@@ -20,7 +20,6 @@ import {
   tclCatch,
   tclExec,
   tclString,
-  stringMatch,
   lshuffle,
   tmpdir,
   dictGet,
@@ -32,13 +31,10 @@ import {
   type Client,
   type Reply,
   type ServerHandle,
+  tclCatchValue,
+  lsearch,
 } from '../../harness/index.ts';
 import { writeAclFile } from '../../fixtures/acl.ts';
-
-/** Tcl `catch {...} e; set e`: the error message, or the result when nothing failed. */
-async function caught(code: () => unknown): Promise<string> {
-  return (await tclCatch(code)).value;
-}
 
 /** Tcl's client close returns 0, which several upstream tests end with as their result. */
 async function closed(...clients: Client[]): Promise<number> {
@@ -48,11 +44,6 @@ async function closed(...clients: Client[]): Promise<number> {
 
 /** A deferred client's next reply, as Tcl's `$rd read`. */
 const read = (rd: Client) => rd.read();
-
-/** Tcl `lsearch list pattern`: index of the first element matching the glob, or -1. */
-function lsearch(list: unknown, pattern: string): number {
-  return (list as unknown[]).findIndex((item) => stringMatch(pattern, tclString(item)));
-}
 
 export default suite({ independentBlocks: true }, async () => {
   await startServer({ tags: ['acl', 'external:skip'] }, async (server) => {
@@ -67,12 +58,12 @@ export default suite({ independentBlocks: true }, async () => {
     });
 
     await test('Usernames can not contain spaces or null characters', async () => {
-      return caught(() => r('ACL', 'setuser', 'a a'));
+      return tclCatchValue(() => r('ACL', 'setuser', 'a a'));
     }, { okPattern: "*Usernames can't contain spaces or null characters*" });
 
     await test('New users start disabled', async () => {
       await r('ACL', 'setuser', 'newuser', '>passwd1');
-      return caught(() => r('AUTH', 'newuser', 'passwd1'));
+      return tclCatchValue(() => r('AUTH', 'newuser', 'passwd1'));
     }, { okPattern: '*WRONGPASS*' });
 
     await test('Enabling the user allows the login', async () => {
@@ -83,29 +74,29 @@ export default suite({ independentBlocks: true }, async () => {
 
     await test('Only the set of correct passwords work', async () => {
       await r('ACL', 'setuser', 'newuser', '>passwd2');
-      let e = await caught(() => r('AUTH', 'newuser', 'passwd1'));
+      let e = await tclCatchValue(() => r('AUTH', 'newuser', 'passwd1'));
       assert(e === 'OK', `'${e}' eq "OK"`);
-      e = await caught(() => r('AUTH', 'newuser', 'passwd2'));
+      e = await tclCatchValue(() => r('AUTH', 'newuser', 'passwd2'));
       assert(e === 'OK', `'${e}' eq "OK"`);
-      return caught(() => r('AUTH', 'newuser', 'passwd3'));
+      return tclCatchValue(() => r('AUTH', 'newuser', 'passwd3'));
     }, { okPattern: '*WRONGPASS*' });
 
     await test('It is possible to remove passwords from the set of valid ones', async () => {
       await r('ACL', 'setuser', 'newuser', '<passwd1');
-      return caught(() => r('AUTH', 'newuser', 'passwd1'));
+      return tclCatchValue(() => r('AUTH', 'newuser', 'passwd1'));
     }, { okPattern: '*WRONGPASS*' });
 
     await test('Test password hashes can be added', async () => {
       await r('ACL', 'setuser', 'newuser', '#34344e4d60c2b6d639b7bd22e18f2b0b91bc34bf0ac5f9952744435093cfb4e6');
-      const e = await caught(() => r('AUTH', 'newuser', 'passwd4'));
+      const e = await tclCatchValue(() => r('AUTH', 'newuser', 'passwd4'));
       assert(e === 'OK', `'${e}' eq "OK"`);
     });
 
     await test('Test password hashes validate input', async () => {
       // One hex digit short.
-      await caught(() => r('ACL', 'setuser', 'newuser', '#34344e4d60c2b6d639b7bd22e18f2b0b91bc34bf0ac5f9952744435093cfb4e'));
+      await tclCatchValue(() => r('ACL', 'setuser', 'newuser', '#34344e4d60c2b6d639b7bd22e18f2b0b91bc34bf0ac5f9952744435093cfb4e'));
       // A character that is not hex.
-      return caught(() => r('ACL', 'setuser', 'newuser', '#34344e4d60c2b6d639b7bd22e18f2b0b91bc34bf0ac5f9952744435093cfb4eq'));
+      return tclCatchValue(() => r('ACL', 'setuser', 'newuser', '#34344e4d60c2b6d639b7bd22e18f2b0b91bc34bf0ac5f9952744435093cfb4eq'));
     }, { okPattern: '*Error in ACL SETUSER modifier*' });
 
     await test('ACL GETUSER returns the password hash instead of the actual password', async () => {
@@ -121,19 +112,19 @@ export default suite({ independentBlocks: true }, async () => {
     });
 
     await test('By default users are not able to access any command', async () => {
-      return caught(() => r('SET', 'foo', 'bar'));
+      return tclCatchValue(() => r('SET', 'foo', 'bar'));
     }, { okPattern: '*NOPERM*set*' });
 
     await test('By default users are not able to access any key', async () => {
       await r('ACL', 'setuser', 'newuser', '+set');
-      return caught(() => r('SET', 'foo', 'bar'));
+      return tclCatchValue(() => r('SET', 'foo', 'bar'));
     }, { okPattern: '*NOPERM*key*' });
 
     await test("It's possible to allow the access of a subset of keys", async () => {
       await r('ACL', 'setuser', 'newuser', 'allcommands', '~foo:*', '~bar:*');
       await r('SET', 'foo:1', 'a');
       await r('SET', 'bar:2', 'b');
-      const e = await caught(() => r('SET', 'zap:3', 'c'));
+      const e = await tclCatchValue(() => r('SET', 'zap:3', 'c'));
       await r('ACL', 'setuser', 'newuser', 'allkeys'); // back to all keys
       return e;
     }, { okPattern: '*NOPERM*key*' });
@@ -143,14 +134,14 @@ export default suite({ independentBlocks: true }, async () => {
       await r('PUBLISH', 'foo', 'bar');
       await r('ACL', 'setuser', 'psuser', 'on', '>pspass', '+acl', '+client', '+@pubsub');
       await r('AUTH', 'psuser', 'pspass');
-      return caught(() => r('PUBLISH', 'foo', 'bar'));
+      return tclCatchValue(() => r('PUBLISH', 'foo', 'bar'));
     }, { okPattern: '*NOPERM*channels*' });
 
     await test('By default, only default user is not able to publish to any shard channel', async () => {
       await r('AUTH', 'default', 'pwd');
       await r('SPUBLISH', 'foo', 'bar');
       await r('AUTH', 'psuser', 'pspass');
-      return caught(() => r('SPUBLISH', 'foo', 'bar'));
+      return tclCatchValue(() => r('SPUBLISH', 'foo', 'bar'));
     }, { okPattern: '*NOPERM*channels*' });
 
     // The default user subscribes, leaves, then psuser (no channels) is refused.
@@ -170,7 +161,7 @@ export default suite({ independentBlocks: true }, async () => {
         rd.send('AUTH', 'psuser', 'pspass');
         await read(rd);
         rd.send(sub, channel);
-        const e = await caught(() => read(rd));
+        const e = await tclCatchValue(() => read(rd));
         await rd.close();
         return e;
       }, { okPattern: '*NOPERM*channels*' });
@@ -180,14 +171,14 @@ export default suite({ independentBlocks: true }, async () => {
       await r('ACL', 'setuser', 'psuser', 'resetchannels', '&foo:1', '&bar:*');
       assertEqual(await r('PUBLISH', 'foo:1', 'somemessage'), '0');
       assertEqual(await r('PUBLISH', 'bar:2', 'anothermessage'), '0');
-      return caught(() => r('PUBLISH', 'zap:3', 'nosuchmessage'));
+      return tclCatchValue(() => r('PUBLISH', 'zap:3', 'nosuchmessage'));
     }, { okPattern: '*NOPERM*channel*' });
 
     await test("It's possible to allow publishing to a subset of shard channels", async () => {
       await r('ACL', 'setuser', 'psuser', 'resetchannels', '&foo:1', '&bar:*');
       assertEqual(await r('SPUBLISH', 'foo:1', 'somemessage'), '0');
       assertEqual(await r('SPUBLISH', 'bar:2', 'anothermessage'), '0');
-      return caught(() => r('SPUBLISH', 'zap:3', 'nosuchmessage'));
+      return tclCatchValue(() => r('SPUBLISH', 'zap:3', 'nosuchmessage'));
     }, { okPattern: '*NOPERM*channel*' });
 
     await test('Validate subset of channels is prefixed with resetchannels flag', async () => {
@@ -202,7 +193,7 @@ export default suite({ independentBlocks: true }, async () => {
 
       await r('AUTH', 'hpuser', 'pass');
       assertEqual(await r('PUBLISH', 'foo', 'bar'), '0');
-      const e = await caught(() => r('PUBLISH', 'bar', 'game'));
+      const e = await tclCatchValue(() => r('PUBLISH', 'bar', 'game'));
 
       // The next tests run as psuser again.
       await r('AUTH', 'psuser', 'pspass');
@@ -233,7 +224,7 @@ export default suite({ independentBlocks: true }, async () => {
       rd.send('SUBSCRIBE', 'bar:2');
       assertMatch('subscribe bar:2 2', await read(rd));
       rd.send('SUBSCRIBE', 'zap:3');
-      return caught(() => read(rd));
+      return tclCatchValue(() => read(rd));
     }, { okPattern: '*NOPERM*channel*' });
 
     await test("It's possible to allow subscribing to a subset of shard channels", async () => {
@@ -245,7 +236,7 @@ export default suite({ independentBlocks: true }, async () => {
       rd.send('SSUBSCRIBE', 'bar:2');
       assertMatch('ssubscribe bar:2 2', await read(rd));
       rd.send('SSUBSCRIBE', 'zap:3');
-      return caught(() => read(rd));
+      return tclCatchValue(() => read(rd));
     }, { okPattern: '*NOPERM*channel*' });
 
     await test("It's possible to allow subscribing to a subset of channel patterns", async () => {
@@ -257,7 +248,7 @@ export default suite({ independentBlocks: true }, async () => {
       rd.send('PSUBSCRIBE', 'bar:*');
       assertMatch('psubscribe bar:\\* 2', await read(rd));
       rd.send('PSUBSCRIBE', 'bar:baz');
-      return caught(() => read(rd));
+      return tclCatchValue(() => read(rd));
     }, { okPattern: '*NOPERM*channel*' });
 
     // A psuser client subscribed to what the user is then denied is disconnected.
@@ -310,7 +301,7 @@ export default suite({ independentBlocks: true }, async () => {
     await test('ACLs can exclude single commands', async () => {
       await r('ACL', 'setuser', 'newuser', '-ping');
       await r('INCR', 'mycounter'); // allowed
-      return caught(() => r('PING'));
+      return tclCatchValue(() => r('PING'));
     }, { okPattern: '*NOPERM*ping*' });
 
     await test('ACLs can include or exclude whole classes of commands', async () => {
@@ -319,7 +310,7 @@ export default suite({ independentBlocks: true }, async () => {
       await r('ACL', 'setuser', 'newuser', '+@all', '-@string');
       await r('SADD', 'myset', 'a', 'b', 'c'); // still allowed
       // String commands are not.
-      const e = await caught(() => r('SET', 'foo', 'bar'));
+      const e = await tclCatchValue(() => r('SET', 'foo', 'bar'));
       await r('ACL', 'setuser', 'newuser', 'allcommands'); // back to all commands
       return e;
     }, { okPattern: '*NOPERM*set*' });
@@ -332,7 +323,7 @@ export default suite({ independentBlocks: true }, async () => {
       assertMatch('+@all*-client*+client|setname*', cmdstr);
       await r('CLIENT', 'ID');
       await r('CLIENT', 'SETNAME', 'foo');
-      return caught(() => r('CLIENT', 'KILL', 'type', 'master'));
+      return tclCatchValue(() => r('CLIENT', 'KILL', 'type', 'master'));
     }, { okPattern: '*NOPERM*client|kill*' });
 
     await test('ACLs can exclude single subcommands, case 1', async () => {
@@ -341,7 +332,7 @@ export default suite({ independentBlocks: true }, async () => {
       assertEqual(cmdstr, '+@all -client|kill');
       await r('CLIENT', 'ID');
       await r('CLIENT', 'SETNAME', 'foo');
-      return caught(() => r('CLIENT', 'KILL', 'type', 'master'));
+      return tclCatchValue(() => r('CLIENT', 'KILL', 'type', 'master'));
     }, { okPattern: '*NOPERM*client|kill*' });
 
     await test('ACLs can exclude single subcommands, case 2', async () => {
@@ -350,27 +341,27 @@ export default suite({ independentBlocks: true }, async () => {
       assertMatch('*+config*', cmdstr);
       assertMatch('*-config|set*', cmdstr);
       await r('CONFIG', 'GET', 'loglevel');
-      return caught(() => r('CONFIG', 'SET', 'loglevel', 'debug'));
+      return tclCatchValue(() => r('CONFIG', 'SET', 'loglevel', 'debug'));
     }, { okPattern: '*NOPERM*config|set*' });
 
     await test('ACLs cannot include a subcommand with a specific arg', async () => {
       await r('ACL', 'setuser', 'newuser', '+@all', '-config|get');
-      return caught(() => r('ACL', 'setuser', 'newuser', '+config|get|appendonly'));
+      return tclCatchValue(() => r('ACL', 'setuser', 'newuser', '+config|get|appendonly'));
     }, { okPattern: '*Allowing first-arg of a subcommand is not supported*' });
 
     await test('ACLs cannot exclude or include a container commands with a specific arg', async () => {
       await r('ACL', 'setuser', 'newuser', '+@all', '+config|get');
-      let e = await caught(() => r('ACL', 'setuser', 'newuser', '+@all', '+config|asdf'));
+      let e = await tclCatchValue(() => r('ACL', 'setuser', 'newuser', '+@all', '+config|asdf'));
       assertMatch('*Unknown command or category name in ACL*', e);
-      e = await caught(() => r('ACL', 'setuser', 'newuser', '+@all', '-config|asdf'));
+      e = await tclCatchValue(() => r('ACL', 'setuser', 'newuser', '+@all', '-config|asdf'));
       assertMatch('*Unknown command or category name in ACL*', e);
     }, { okPattern: '' });
 
     await test('ACLs cannot exclude or include a container command with two args', async () => {
       await r('ACL', 'setuser', 'newuser', '+@all', '+config|get');
-      let e = await caught(() => r('ACL', 'setuser', 'newuser', '+@all', '+get|key1|key2'));
+      let e = await tclCatchValue(() => r('ACL', 'setuser', 'newuser', '+@all', '+get|key1|key2'));
       assertMatch('*Unknown command or category name in ACL*', e);
-      e = await caught(() => r('ACL', 'setuser', 'newuser', '+@all', '-get|key1|key2'));
+      e = await tclCatchValue(() => r('ACL', 'setuser', 'newuser', '+@all', '-get|key1|key2'));
       assertMatch('*Unknown command or category name in ACL*', e);
     }, { okPattern: '' });
 
@@ -385,7 +376,7 @@ export default suite({ independentBlocks: true }, async () => {
       const cmdstr = dictGet(await r('ACL', 'getuser', 'newuser'), 'commands');
       assertMatch('*+select|0*', cmdstr);
       await r('SELECT', 0);
-      return caught(() => r('SELECT', 1));
+      return tclCatchValue(() => r('SELECT', 1));
     }, { okPattern: '*NOPERM*select*' });
 
     await test('ACLs can block all DEBUG subcommands except one', async () => {
@@ -394,7 +385,7 @@ export default suite({ independentBlocks: true }, async () => {
       assertMatch('*+debug|object*', cmdstr);
       await r('INCR', 'key');
       await r('DEBUG', 'OBJECT', 'key');
-      return caught(() => r('DEBUG', 'SEGFAULT'));
+      return tclCatchValue(() => r('DEBUG', 'SEGFAULT'));
     }, { okPattern: '*NOPERM*debug*' });
 
     await test('ACLs set can include subcommands, if already full command exists', async () => {
@@ -656,7 +647,7 @@ export default suite({ independentBlocks: true }, async () => {
     await test('When default user is off, new connections are not authenticated', async () => {
       await r('ACL', 'setuser', 'default', 'off');
       // The new client's SELECT is refused.
-      const e = await caught(() => server.newClient());
+      const e = await tclCatchValue(() => server.newClient());
       await r('ACL', 'setuser', 'default', 'on');
       return e;
     }, { okPattern: '*NOAUTH*' });
@@ -670,7 +661,7 @@ export default suite({ independentBlocks: true }, async () => {
     });
 
     await test('ACL HELP should not have unexpected options', async () => {
-      const e = await caught(() => r('ACL', 'help', 'xxx'));
+      const e = await tclCatchValue(() => r('ACL', 'help', 'xxx'));
       assertMatch("*wrong number of arguments for 'acl|help' command", e);
     });
 
@@ -687,23 +678,23 @@ export default suite({ independentBlocks: true }, async () => {
       // The reply still arrives...
       assert(Number(await r('ACL', 'deluser', 'using')) === 1, '[r ACL deluser using] == 1');
       // ...then the server closes the connection.
-      const e = await caught(() => r('ping'));
+      const e = await tclCatchValue(() => r('ping'));
       assertMatch('*I/O error*', e);
     });
 
     await test('ACL GENPASS command failed test', async () => {
-      const err1 = await caught(() => r('ACL', 'genpass', -236));
-      const err2 = await caught(() => r('ACL', 'genpass', 5000));
+      const err1 = await tclCatchValue(() => r('ACL', 'genpass', -236));
+      const err2 = await tclCatchValue(() => r('ACL', 'genpass', 5000));
       assertMatch('*ACL GENPASS argument must be the number*', err1);
       assertMatch('*ACL GENPASS argument must be the number*', err2);
     });
 
     await test('Default user can not be removed', async () => {
-      return caught(() => r('ACL', 'deluser', 'default'));
+      return tclCatchValue(() => r('ACL', 'deluser', 'default'));
     }, { okPattern: "ERR The 'default' user cannot be removed" });
 
     await test('ACL load non-existing configured ACL file', async () => {
-      return caught(() => r('ACL', 'load'));
+      return tclCatchValue(() => r('ACL', 'load'));
     }, { okPattern: '*Redis instance is not configured to use an ACL file*' });
   });
 
@@ -752,7 +743,7 @@ export default suite({ independentBlocks: true }, async () => {
       await r('AUTH', 'bob', 'bob');
       assertEqual(await r('acl', 'whoami'), 'bob');
       assertEqual(await r('sadd', 'set', 1, 2, 3), '3');
-      return caught(() => r('SET', 'key', 'value'));
+      return tclCatchValue(() => r('SET', 'key', 'value'));
     }, { okPattern: '*NOPERM*set*' });
 
     await test('ACL load and save', async () => {
@@ -761,7 +752,7 @@ export default suite({ independentBlocks: true }, async () => {
 
       // Loading frees the old users and disconnects their clients, this one included.
       await r('ACL', 'load');
-      const e = await caught(() => r('ACL', 'LIST'));
+      const e = await tclCatchValue(() => r('ACL', 'LIST'));
       assertMatch('*I/O error*', e);
 
       await reconnect();
@@ -769,7 +760,7 @@ export default suite({ independentBlocks: true }, async () => {
       await r('SET', 'key', 'value');
       await r('AUTH', 'eve', 'eve');
       await r('GET', 'key');
-      return caught(() => r('SET', 'key', 'value'));
+      return tclCatchValue(() => r('SET', 'key', 'value'));
     }, { okPattern: '*NOPERM*set*' });
 
     await test('ACL load and save with restricted channels', async () => {
@@ -779,13 +770,13 @@ export default suite({ independentBlocks: true }, async () => {
 
       // Loading frees the old users and disconnects their clients, this one included.
       await r('ACL', 'load');
-      const e = await caught(() => r('ACL', 'LIST'));
+      const e = await tclCatchValue(() => r('ACL', 'LIST'));
       assertMatch('*I/O error*', e);
 
       await reconnect();
       await r('AUTH', 'harry', 'anything');
       await r('publish', 'test', 'bar');
-      const denied = await caught(() => r('publish', 'test1', 'bar'));
+      const denied = await tclCatchValue(() => r('publish', 'test1', 'bar'));
       await r('ACL', 'deluser', 'harry');
       return denied;
     }, { okPattern: '*NOPERM*channel*' });
@@ -824,7 +815,7 @@ export default suite({ independentBlocks: true }, async () => {
 
     await test('Single channel is not valid with allchannels', async () => {
       await r('CONFIG', 'set', 'acl-pubsub-default', 'allchannels');
-      const err = await caught(() => r('ACL', 'setuser', 'onechannel', '&test'));
+      const err = await tclCatchValue(() => r('ACL', 'setuser', 'onechannel', '&test'));
       await r('CONFIG', 'set', 'acl-pubsub-default', 'resetchannels');
       return err;
     }, { okPattern: '*start with an empty list of channels*' });
@@ -845,7 +836,7 @@ export default suite({ independentBlocks: true }, async () => {
 
   await startServer({ overrides: { user: 'default on nopass ~* +@all' }, tags: ['external:skip'] }, async (server) => {
     await test("default: load from config file, without channel permission default user can't access any channels", async () => {
-      return caught(() => server.call('SUBSCRIBE', 'foo'));
+      return tclCatchValue(() => server.call('SUBSCRIBE', 'foo'));
     }, { okPattern: '*NOPERM*channel*' });
   });
 
@@ -875,7 +866,7 @@ export default suite({ independentBlocks: true }, async () => {
       await test(name, async () => {
         const file = writeAclFile('user.acl', duplicatePath);
         appendFileSync(file, `\nuser ${user} on nopass ~* -@all\n`);
-        const err = await caught(() => r('ACL', 'LOAD'));
+        const err = await tclCatchValue(() => r('ACL', 'LOAD'));
         assertMatch(`*Duplicate user '${user}' found*`, err);
 
         // The users loaded before are all still there (a missing one reads as '').
@@ -938,5 +929,5 @@ function tclCaller(server: ServerHandle) {
  */
 async function execServer(args: string[]): Promise<string> {
   const port = await findAvailablePort();
-  return caught(async () => tclExec([await runServerOnce(['--port', String(port), '--bind', '127.0.0.1', ...args])]));
+  return tclCatchValue(async () => tclExec([await runServerOnce(['--port', String(port), '--bind', '127.0.0.1', ...args])]));
 }

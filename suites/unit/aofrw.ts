@@ -1,5 +1,4 @@
 // Port of tests/unit/aofrw.tcl.
-import { readFileSync } from 'node:fs';
 import {
   suite,
   startServer,
@@ -23,14 +22,8 @@ import {
   startWriteLoad,
   stopLoad,
   type ServerHandle,
+  tailLines,
 } from '../../harness/index.ts';
-
-/** The last n lines of a file, as `tail -n` prints them. */
-function tailLines(file: string, n: number): string {
-  const lines = readFileSync(file, 'latin1').split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines.slice(-n).join('\n');
-}
 
 /** Rewrites the AOF, reloads it, and checks the dataset digest did not change. */
 async function rewriteReloadAndCompare(server: ServerHandle): Promise<void> {

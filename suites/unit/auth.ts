@@ -5,16 +5,11 @@ import {
   test,
   assertEqual,
   assertMatch,
-  tclCatch,
   waitForCondition,
   fail,
   type Arg,
+  tclCatchValue,
 } from '../../harness/index.ts';
-
-/** Tcl `catch {...} err; set _ $err`: the error message, or the result when nothing failed. */
-async function caught(code: () => unknown): Promise<string> {
-  return (await tclCatch(code)).value;
-}
 
 /** A password with a NUL byte in the middle. */
 const BINARY_PASSWORD = 'abc\x00def';
@@ -24,11 +19,11 @@ export default suite({ independentBlocks: true }, async () => {
     const r = (...args: Arg[]) => server.call(...args);
 
     await test('AUTH fails if there is no password configured server side', async () => {
-      return caught(() => r('auth', 'foo'));
+      return tclCatchValue(() => r('auth', 'foo'));
     }, { okPattern: 'ERR *any password*' });
 
     await test('Arity check for auth command', async () => {
-      return caught(() => r('auth', 'a', 'b', 'c'));
+      return tclCatchValue(() => r('auth', 'a', 'b', 'c'));
     }, { okPattern: '*syntax error*' });
   });
 
@@ -36,11 +31,11 @@ export default suite({ independentBlocks: true }, async () => {
     const r = (...args: Arg[]) => server.call(...args);
 
     await test('AUTH fails when a wrong password is given', async () => {
-      return caught(() => r('auth', 'wrong!'));
+      return tclCatchValue(() => r('auth', 'wrong!'));
     }, { okPattern: 'WRONGPASS*' });
 
     await test('Arbitrary command gives an error when AUTH is required', async () => {
-      return caught(() => r('set', 'foo', 'bar'));
+      return tclCatchValue(() => r('set', 'foo', 'bar'));
     }, { okPattern: 'NOAUTH*' });
 
     await test('AUTH succeeds when the right password is given', async () => {
@@ -56,13 +51,13 @@ export default suite({ independentBlocks: true }, async () => {
       // Fresh connections that never AUTH: a big array header, then a big bulk header, is refused.
       let rr = await server.newClient({ noSelect: true });
       rr.writeRaw('*100\r\n');
-      let e = await caught(() => rr.read());
+      let e = await tclCatchValue(() => rr.read());
       assertMatch('*unauthenticated multibulk length*', e);
       await rr.close();
 
       rr = await server.newClient({ noSelect: true });
       rr.writeRaw('*1\r\n$100000000\r\n');
-      e = await caught(() => rr.read());
+      e = await tclCatchValue(() => rr.read());
       assertMatch('*unauthenticated bulk length*', e);
       await rr.close();
     });
@@ -73,7 +68,7 @@ export default suite({ independentBlocks: true }, async () => {
 
     await test('AUTH fails when binary password is wrong', async () => {
       await r('config', 'set', 'requirepass', BINARY_PASSWORD);
-      return caught(() => r('auth', 'abc'));
+      return tclCatchValue(() => r('auth', 'abc'));
     }, { okPattern: 'WRONGPASS*' });
 
     await test('AUTH succeeds when binary password is correct', async () => {

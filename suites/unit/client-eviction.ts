@@ -3,7 +3,7 @@
 // server until it has closed the over-limit clients before checking CLIENT LIST (see there).
 // Differences from upstream: Tcl's client reads nothing until told to, so a client that sends
 // without reading lets the server's output buffer grow. Node reads a socket as data arrives, so
-// such clients stop reading first (stopReading below) and are destroyed rather than closed, since
+// such clients stop reading first (Client.pauseReading) and are destroyed rather than closed, since
 // a close waits for the peer's FIN that a paused socket never reads.
 import {
   suite,
@@ -118,7 +118,8 @@ export default suite({ independentBlocks: true }, async () => {
         const [rr, cname] = await genClient(server);
         // An argument larger than the limit, never completed, evicts the client.
         await tclCatchAll(async () => {
-          await writeFlush(rr, partialCommand(1, maxmemoryClients));
+          rr.writeRaw(partialCommand(1, maxmemoryClients));
+          await rr.flush();
           await rr.read();
         });
         assert(!(await clientExists(cname)), `client ${cname} evicted`);
@@ -138,14 +139,18 @@ export default suite({ independentBlocks: true }, async () => {
         let [rr, cname] = await genClient(server);
         // Half the threshold in the query buffer: still connected.
         const n = Math.floor(maxmemoryClientsActual / 2);
-        await writeFlush(rr, partialCommand(1, n));
+        rr.writeRaw(partialCommand(1, n));
+        await rr.flush();
         const totMem = await clientFieldNumber(cname, 'tot-mem');
         assert(totMem >= n && totMem < maxmemoryClientsActual, `${n} <= tot-mem (${totMem}) < ${maxmemoryClientsActual}`);
 
         // The whole threshold: evicted.
         await rr.close();
         [rr, cname] = await genClient(server);
-        await tclCatchAll(() => writeFlush(rr, partialCommand(1, maxmemoryClientsActual)));
+        await tclCatchAll(async () => {
+          rr.writeRaw(partialCommand(1, maxmemoryClientsActual));
+          await rr.flush();
+        });
         assert(!(await clientExists(cname)), `client ${cname} evicted`);
         await rr.close();
 
@@ -218,7 +223,7 @@ export default suite({ independentBlocks: true }, async () => {
           const redirId = await redirectedC.call('client', 'id');
           await redirectedC.call('SUBSCRIBE', '__redis__:invalidate');
           // The redirected client never reads its invalidations.
-          stopReading(redirectedC);
+          redirectedC.pauseReading();
           await rr.call('client', 'tracking', 'on', 'redirect', redirId as number, 'bcast');
           // A long key name fills the redirected client's buffer fast.
           const keyLength = 1024 * 200;
@@ -280,13 +285,13 @@ export default suite({ independentBlocks: true }, async () => {
 
         // Replies never read fill the output buffer until the client is evicted, before the
         // limit is reached.
-        stopReading(rr);
+        rr.pauseReading();
         while (true) {
           const { failed } = await tclCatchAll(async () => {
             const now = await clientFieldNumber('test_client', 'tot-mem');
             assert(now < maxmemoryClients, `tot-mem (${now}) < ${maxmemoryClients}`);
             rr.send('get', 'k');
-            await flush(rr);
+            await rr.flush();
           });
           if (failed) {
             assert(!(await clientExists('test_client')), 'test_client evicted');
@@ -307,7 +312,8 @@ export default suite({ independentBlocks: true }, async () => {
           // Go above maxmemory-clients.
           const qbsize = maxmemoryClients + 1;
           const { failed } = await tclCatchAll(async () => {
-            await writeFlush(rr, partialCommand(1, qbsize));
+            rr.writeRaw(partialCommand(1, qbsize));
+            await rr.flush();
             await waitForCondition(200, 10, async () => (await clientFieldNumber(cname, 'qbuf')) === qbsize, () => fail('Failed to fill qbuf for test'));
           });
           if (failed && noEvict === 'off') {
@@ -344,7 +350,8 @@ export default suite({ independentBlocks: true }, async () => {
         // Fill a query buffer so that less than the output buffer limit is left before
         // maxmemory-clients.
         const qbsize = maxmemoryClients - obufSize;
-        await writeFlush(rr1, partialCommand(1, qbsize));
+        rr1.writeRaw(partialCommand(1, qbsize));
+        await rr1.flush();
         await waitForCondition(200, 10, async () => (await clientFieldNumber('qbuf-client', 'qbuf')) === qbsize, () => fail('Failed to fill qbuf for test'));
 
         // Both obuf clients go above the output buffer limit and maxmemory-clients. Two of them:
@@ -352,9 +359,9 @@ export default suite({ independentBlocks: true }, async () => {
         // limit takes precedence and nobody is evicted.
         await pauseProcess(serverPid);
         rr2.send('get', 'k');
-        await flush(rr2);
+        await rr2.flush();
         rr3.send('get', 'k');
-        await flush(rr3);
+        await rr3.flush();
         await resumeProcess(serverPid);
         // Tcl's `exec kill -SIGCONT` takes long enough for the resumed server to run an event
         // loop before the next command; a signal sent from here does not, and CLIENT LIST could
@@ -390,7 +397,8 @@ export default suite({ independentBlocks: true }, async () => {
           const rr = await server.newClient();
           rrs.push(rr);
           await rr.call('client', 'setname', `client${j}`);
-          await writeFlush(rr, partialCommand(2, qbsize));
+          rr.writeRaw(partialCommand(2, qbsize));
+          await rr.flush();
           await waitForCondition(200, 10, async () => (await clientFieldNumber(`client${j}`, 'qbuf')) >= qbsize, () => fail('Failed to fill qbuf for test'));
         }
 
@@ -425,7 +433,8 @@ export default suite({ independentBlocks: true }, async () => {
             const rr = await server.newClient();
             rrs.push(rr);
             await rr.call('client', 'setname', `client${j}`);
-            await writeFlush(rr, partialCommand(2, clientMem));
+            rr.writeRaw(partialCommand(2, clientMem));
+            await rr.flush();
             await waitForCondition(200, 10, async () => (await clientFieldNumber(`client${j}`, 'tot-mem')) >= clientMem, () => fail('Failed to fill qbuf for test'));
             // Allocators (libc) may give slightly different sizes for the same request: all
             // clients must be within 1% of the largest, so the limit below gives stable results.
@@ -482,7 +491,8 @@ export default suite({ independentBlocks: true }, async () => {
               const rr = await server.newClient();
               rrs.push(rr);
               await rr.call('client', 'setname', `client-${i}`);
-              await writeFlush(rr, partialCommand(2, size));
+              rr.writeRaw(partialCommand(2, size));
+              await rr.flush();
             }
             const clientMem = await clientFieldNumber(`client-${i}`, 'tot-mem');
 
@@ -536,13 +546,13 @@ export default suite({ independentBlocks: true }, async () => {
             await r('config', 'set', 'maxmemory-clients', 1);
           }
           // Deferred from here on, and never reading.
-          stopReading(rr);
+          rr.pauseReading();
 
           // Replies never read must grow the client's tot-mem (the OS buffers did not take
           // them all) while no eviction happens.
           while (true) {
             rr.send('get', 'k');
-            await flush(rr);
+            await rr.flush();
             await sleep(10);
             if ((await clientFieldNumber('test_client', 'tot-mem')) > mb(10)) break;
           }
@@ -562,21 +572,3 @@ export default suite({ independentBlocks: true }, async () => {
   });
 });
 
-// Harness candidate: Tcl `$rr flush` -- resolves once everything written so far has been handed
-// to the kernel (a blocking Tcl flush); rejects when the link is gone.
-function flush(client: Client): Promise<void> {
-  return new Promise((resolve, reject) => client.socket.write('', (err) => (err ? reject(err) : resolve())));
-}
-
-// Harness candidate: Tcl `$rr write data; $rr flush`.
-async function writeFlush(client: Client, data: string | Buffer): Promise<void> {
-  client.writeRaw(data);
-  await flush(client);
-}
-
-// Harness candidate: a client that stops reading its socket, as a Tcl client that is sent
-// commands without reading their replies: the kernel buffers fill and the server's output buffer
-// grows. Replies already received stay readable.
-function stopReading(client: Client): void {
-  client.socket.pause();
-}

@@ -12,6 +12,7 @@ import {
   waitForCondition,
   waitForBgrewriteaof,
   type ServerHandle,
+  tclCatchValue,
 } from '../../harness/index.ts';
 
 /** A library with one function whose body is `body` (Tcl get_function_code). */
@@ -28,11 +29,6 @@ const TEST_LIST = '{library_name test engine LUA functions {{name test descripti
 const TEST_LIST_NO_WRITES = '{library_name test engine LUA functions {{name test description {} flags no-writes}}}';
 const BUSY_LOOP = 'local a = 1 while true do a = a + 1 end';
 
-/** Tcl `catch {...} e; set _ $e`: the error message, or the result when nothing failed. */
-async function caught(code: () => unknown): Promise<string> {
-  return (await tclCatch(code)).value;
-}
-
 export default suite({ independentBlocks: true }, async () => {
   await startServer({ tags: ['scripting'] }, async (server) => {
     const r = (...args: Array<string | number>) => server.call(...args);
@@ -43,28 +39,28 @@ export default suite({ independentBlocks: true }, async () => {
     }, { okPattern: 'hello' });
 
     await test('FUNCTION - Load with unknown argument', () =>
-      caught(() => r('function', 'load', 'foo', 'bar', functionCode('LUA', 'test', 'test', "return 'hello'"))),
+      tclCatchValue(() => r('function', 'load', 'foo', 'bar', functionCode('LUA', 'test', 'test', "return 'hello'"))),
     { okPattern: '*Unknown option given*' });
 
     await test('FUNCTION - Create an already exiting library raise error', () =>
-      caught(() => r('function', 'load', functionCode('LUA', 'test', 'test', "return 'hello1'"))),
+      tclCatchValue(() => r('function', 'load', functionCode('LUA', 'test', 'test', "return 'hello1'"))),
     { okPattern: '*already exists*' });
 
     await test('FUNCTION - Create an already exiting library raise error (case insensitive)', () =>
-      caught(() => r('function', 'load', functionCode('LUA', 'test', 'test', "return 'hello1'"))),
+      tclCatchValue(() => r('function', 'load', functionCode('LUA', 'test', 'test', "return 'hello1'"))),
     { okPattern: '*already exists*' });
 
     await test('FUNCTION - Create a library with wrong name format', () =>
       // A literal backslash and zero: the name must be rejected for its characters.
-      caught(() => r('function', 'load', functionCode('LUA', 'bad\\0foramat', 'test', "return 'hello1'"))),
+      tclCatchValue(() => r('function', 'load', functionCode('LUA', 'bad\\0foramat', 'test', "return 'hello1'"))),
     { okPattern: '*Library names can only contain letters, numbers, or underscores(_)*' });
 
     await test('FUNCTION - Create library with unexisting engine', () =>
-      caught(() => r('function', 'load', functionCode('bad_engine', 'test', 'test', "return 'hello1'"))),
+      tclCatchValue(() => r('function', 'load', functionCode('bad_engine', 'test', 'test', "return 'hello1'"))),
     { okPattern: "*Engine 'bad_engine' not found*" });
 
     await test('FUNCTION - Test uncompiled script', () =>
-      caught(() => r('function', 'load', 'replace', functionCode('LUA', 'test', 'test', 'bad script'))),
+      tclCatchValue(() => r('function', 'load', 'replace', functionCode('LUA', 'test', 'test', 'bad script'))),
     { okPattern: '*Error compiling function*' });
 
     await test('FUNCTION - test replace argument', async () => {
@@ -81,31 +77,31 @@ export default suite({ independentBlocks: true }, async () => {
 
     await test('FUNCTION - test function delete', async () => {
       await r('function', 'delete', 'test');
-      return caught(() => r('fcall', 'test', 0));
+      return tclCatchValue(() => r('fcall', 'test', 0));
     }, { okPattern: '*Function not found*' });
 
     await test('FUNCTION - test fcall bad arguments', async () => {
       await r('function', 'load', functionCode('LUA', 'test', 'test', "return 'hello'"));
-      return caught(() => r('fcall', 'test', 'bad_arg'));
+      return tclCatchValue(() => r('fcall', 'test', 'bad_arg'));
     }, { okPattern: '*Bad number of keys provided*' });
 
-    await test('FUNCTION - test fcall bad number of keys arguments', () => caught(() => r('fcall', 'test', 10, 'key1')), {
+    await test('FUNCTION - test fcall bad number of keys arguments', () => tclCatchValue(() => r('fcall', 'test', 10, 'key1')), {
       okPattern: "*Number of keys can't be greater than number of args*",
     });
 
-    await test('FUNCTION - test fcall negative number of keys', () => caught(() => r('fcall', 'test', -1, 'key1')), {
+    await test('FUNCTION - test fcall negative number of keys', () => tclCatchValue(() => r('fcall', 'test', -1, 'key1')), {
       okPattern: "*Number of keys can't be negative*",
     });
 
-    await test('FUNCTION - test delete on not exiting library', () => caught(() => r('function', 'delete', 'test1')), {
+    await test('FUNCTION - test delete on not exiting library', () => tclCatchValue(() => r('function', 'delete', 'test1')), {
       okPattern: '*Library not found*',
     });
 
-    await test('FUNCTION - test function kill when function is not running', () => caught(() => r('function', 'kill')), {
+    await test('FUNCTION - test function kill when function is not running', () => tclCatchValue(() => r('function', 'kill')), {
       okPattern: '*No scripts in execution*',
     });
 
-    await test('FUNCTION - test wrong subcommand', () => caught(() => r('function', 'bad_subcommand')), {
+    await test('FUNCTION - test wrong subcommand', () => tclCatchValue(() => r('function', 'bad_subcommand')), {
       okPattern: '*unknown subcommand*',
     });
 
@@ -115,7 +111,7 @@ export default suite({ independentBlocks: true }, async () => {
     }, { okPattern: 'hello', tags: ['needs:debug'] });
 
     await test('FUNCTION - test debug reload different options', async () => {
-      const e = await caught(() => r('debug', 'reload', 'noflush'));
+      const e = await tclCatchValue(() => r('debug', 'reload', 'noflush'));
       assertMatch('*Error trying to load the RDB*', e);
       await r('debug', 'reload', 'noflush', 'merge');
       return r('function', 'list');
@@ -164,7 +160,7 @@ export default suite({ independentBlocks: true }, async () => {
       await r('function', 'flush');
       assertMatch('', await r('function', 'list'));
       await r('function', 'load', functionCode('lua', 'test', 'test', "return 'hello1'"));
-      const err = await caught(() => server.call('function', 'restore', e, 'APPEND'));
+      const err = await tclCatchValue(() => server.call('function', 'restore', e, 'APPEND'));
       assertMatch('*already exists*', err);
       await r('function', 'flush');
       await r('function', 'load', functionCode('lua', 'test1', 'test1', "return 'hello1'"));
@@ -188,18 +184,18 @@ export default suite({ independentBlocks: true }, async () => {
     await test('FUNCTION - test function restore with bad payload do not drop existing functions', async () => {
       await r('function', 'flush');
       await r('function', 'load', functionCode('LUA', 'test', 'test', "return 'hello'"));
-      const e = await caught(() => r('function', 'restore', 'bad_payload'));
+      const e = await tclCatchValue(() => r('function', 'restore', 'bad_payload'));
       assertMatch('*payload version or checksum are wrong*', e);
       return r('function', 'list');
     }, { okPattern: TEST_LIST });
 
     await test('FUNCTION - test function restore with wrong number of arguments', () =>
-      caught(() => r('function', 'restore', 'arg1', 'args2', 'arg3')),
+      tclCatchValue(() => r('function', 'restore', 'arg1', 'args2', 'arg3')),
     { okPattern: "*unknown subcommand or wrong number of arguments for 'restore'. Try FUNCTION HELP." });
 
     await test('FUNCTION - test fcall_ro with write command', async () => {
       await r('function', 'load', 'REPLACE', noWritesFunctionCode('lua', 'test', 'test', "return redis.call('set', 'x', '1')"));
-      return caught(() => r('fcall_ro', 'test', 0));
+      return tclCatchValue(() => r('fcall_ro', 'test', 0));
     }, { okPattern: '*Write commands are not allowed from read-only scripts*' });
 
     await test('FUNCTION - test fcall_ro with read only commands', async () => {
@@ -224,7 +220,7 @@ export default suite({ independentBlocks: true }, async () => {
       await r('function', 'load', 'REPLACE', functionCode('lua', 'test', 'test', BUSY_LOOP));
       rd.send('fcall', 'test', 0);
       await sleep(200);
-      assertMatch('BUSY*', await caught(() => r('ping')));
+      assertMatch('BUSY*', await tclCatchValue(() => r('ping')));
       assertMatch('running_script {name test command {fcall test 0} duration_ms *} engines {*}', await r('FUNCTION', 'STATS'));
       await r('function', 'kill');
       // The Lua hook must run again before the server answers.
@@ -238,8 +234,8 @@ export default suite({ independentBlocks: true }, async () => {
       await r('function', 'load', 'REPLACE', functionCode('lua', 'test', 'test', BUSY_LOOP));
       rd.send('fcall', 'test', 0);
       await sleep(200);
-      assertMatch('BUSY*', await caught(() => r('ping')));
-      assertMatch('BUSY*', await caught(() => r('script', 'kill')));
+      assertMatch('BUSY*', await tclCatchValue(() => r('ping')));
+      assertMatch('BUSY*', await tclCatchValue(() => r('script', 'kill')));
       await r('function', 'kill');
       await sleep(200);
       assertEqual(await r('ping'), 'PONG');
@@ -250,8 +246,8 @@ export default suite({ independentBlocks: true }, async () => {
       await r('config', 'set', 'busy-reply-threshold', 10);
       rd.send('eval', BUSY_LOOP, 0);
       await sleep(200);
-      assertMatch('BUSY*', await caught(() => r('ping')));
-      assertMatch('BUSY*', await caught(() => r('function', 'kill')));
+      assertMatch('BUSY*', await tclCatchValue(() => r('ping')));
+      assertMatch('BUSY*', await tclCatchValue(() => r('function', 'kill')));
       await r('script', 'kill');
       await sleep(200);
       assertEqual(await r('ping'), 'PONG');
@@ -267,10 +263,10 @@ export default suite({ independentBlocks: true }, async () => {
     });
 
     await test('FUNCTION - test function wrong argument', async () => {
-      assertMatch('*only supports SYNC|ASYNC*', await caught(() => r('function', 'flush', 'bad_arg')));
+      assertMatch('*only supports SYNC|ASYNC*', await tclCatchValue(() => r('function', 'flush', 'bad_arg')));
       assertMatch(
         "*unknown subcommand or wrong number of arguments for 'flush'. Try FUNCTION HELP.",
-        await caught(() => r('function', 'flush', 'sync', 'extra_arg')),
+        await tclCatchValue(() => r('function', 'flush', 'sync', 'extra_arg')),
       );
     });
   });
@@ -330,10 +326,10 @@ export default suite({ independentBlocks: true }, async () => {
       });
 
       await test('FUNCTION - create on read only replica', () =>
-        caught(() => replica.call('function', 'load', functionCode('LUA', 'test', 'test', "return 'hello'"))),
+        tclCatchValue(() => replica.call('function', 'load', functionCode('LUA', 'test', 'test', "return 'hello'"))),
       { okPattern: "*can't write against a read only replica*" });
 
-      await test('FUNCTION - delete on read only replica', () => caught(() => replica.call('function', 'delete', 'test')), {
+      await test('FUNCTION - delete on read only replica', () => tclCatchValue(() => replica.call('function', 'delete', 'test')), {
         okPattern: "*can't write against a read only replica*",
       });
 
@@ -344,7 +340,7 @@ export default suite({ independentBlocks: true }, async () => {
         await waitForCondition(150, 100, async () => (await replica.call('get', 'x')) === '1', 'Failed waiting function effect to be replicated to replica');
       });
 
-      await test('FUNCTION - modify key space of read only replica', () => caught(() => replica.call('fcall', 'test', 0)), {
+      await test('FUNCTION - modify key space of read only replica', () => tclCatchValue(() => replica.call('fcall', 'test', 0)), {
         okPattern: "READONLY You can't write against a read only replica.",
       });
     });
@@ -381,7 +377,7 @@ export default suite({ independentBlocks: true }, async () => {
 
   await startServer({ tags: ['scripting'] }, async (server) => {
     const r = (...args: Array<string | number>) => server.call(...args);
-    const loadReplaceError = (code: string) => caught(() => r('function', 'load', 'replace', code));
+    const loadReplaceError = (code: string) => tclCatchValue(() => r('function', 'load', 'replace', code));
 
     await test('LIBRARIES - test shared function can access default globals', async () => {
       await r('function', 'load', `#!lua name=lib1
@@ -552,20 +548,20 @@ export default suite({ independentBlocks: true }, async () => {
                 end)
             end)
         `);
-      assertMatch('*Attempt to modify a readonly table*', await caught(() => r('fcall', 'f1', 0)));
+      assertMatch('*Attempt to modify a readonly table*', await tclCatchValue(() => r('fcall', 'f1', 0)));
       assertMatch(
         "*Script attempted to access nonexistent global variable 'math'*",
-        await caught(() => r('function', 'load', `#!lua name=lib2
+        await tclCatchValue(() => r('function', 'load', `#!lua name=lib2
             redis.math.random()
         `)),
       );
       assertMatch(
         "*Script attempted to access nonexistent global variable 'redis'*",
-        await caught(() => r('function', 'load', `#!lua name=lib2
+        await tclCatchValue(() => r('function', 'load', `#!lua name=lib2
             redis.redis.call('ping')
         `)),
       );
-      assertMatch('*can only be called on FUNCTION LOAD command*', await caught(() => r('fcall', 'f2', 0)));
+      assertMatch('*can only be called on FUNCTION LOAD command*', await tclCatchValue(() => r('fcall', 'f2', 0)));
     });
 
     await test('LIBRARIES - delete removed all functions on library', async () => {
@@ -588,25 +584,25 @@ export default suite({ independentBlocks: true }, async () => {
                 end
             )
         `);
-      return caught(() => r('fcall', 'f1', 0));
+      return tclCatchValue(() => r('fcall', 'f1', 0));
     }, { okPattern: "*attempt to call field 'register_function' (a nil value)*" });
 
     await test('LIBRARIES - register library with no functions', async () => {
       await r('function', 'flush');
-      return caught(() => r('function', 'load', `#!lua name=lib
+      return tclCatchValue(() => r('function', 'load', `#!lua name=lib
                 return 1
             `));
     }, { okPattern: '*No functions registered*' });
 
     await test('LIBRARIES - load timeout', () =>
-      caught(() => r('function', 'load', `#!lua name=lib
+      tclCatchValue(() => r('function', 'load', `#!lua name=lib
                 local a = 1
                 while 1 do a = a + 1 end
             `)),
     { okPattern: '*FUNCTION LOAD timeout*' });
 
     await test('LIBRARIES - verify global protection on the load run', () =>
-      caught(() => r('function', 'load', `#!lua name=lib
+      tclCatchValue(() => r('function', 'load', `#!lua name=lib
                 a = 1
             `)),
     { okPattern: '*Attempt to modify a readonly table*' });
@@ -758,9 +754,9 @@ export default suite({ independentBlocks: true }, async () => {
         assertEqual(await r('fcall', 'f5', 0), 6);
         assertEqual(await r('fcall', 'f6', 0), 7);
       };
-      assertMatch('*Library lib1 already exists*', await caught(() => server.call('function', 'restore', e)));
+      assertMatch('*Library lib1 already exists*', await tclCatchValue(() => server.call('function', 'restore', e)));
       await unchanged();
-      assertMatch('*Function f3 already exists*', await caught(() => server.call('function', 'restore', e, 'replace')));
+      assertMatch('*Function f3 already exists*', await tclCatchValue(() => server.call('function', 'restore', e, 'replace')));
       await unchanged();
     });
 
@@ -782,20 +778,20 @@ export default suite({ independentBlocks: true }, async () => {
       return r('function', 'list', 'libraryname', 'library*');
     }, { okPattern: '{library_name library1 engine LUA functions {{name f6 description {} flags {}}}}' });
 
-    await test('FUNCTION - test function list wrong argument', () => caught(() => r('function', 'list', 'bad_argument')), {
+    await test('FUNCTION - test function list wrong argument', () => tclCatchValue(() => r('function', 'list', 'bad_argument')), {
       okPattern: '*Unknown argument bad_argument*',
     });
 
-    await test('FUNCTION - test function list with bad argument to library name', () => caught(() => r('function', 'list', 'libraryname')), {
+    await test('FUNCTION - test function list with bad argument to library name', () => tclCatchValue(() => r('function', 'list', 'libraryname')), {
       okPattern: '*library name argument was not given*',
     });
 
-    await test('FUNCTION - test function list withcode multiple times', () => caught(() => r('function', 'list', 'withcode', 'withcode')), {
+    await test('FUNCTION - test function list withcode multiple times', () => tclCatchValue(() => r('function', 'list', 'withcode', 'withcode')), {
       okPattern: '*Unknown argument withcode*',
     });
 
     await test('FUNCTION - test function list libraryname multiple times', () =>
-      caught(() => r('function', 'list', 'withcode', 'libraryname', 'foo', 'libraryname', 'foo')),
+      tclCatchValue(() => r('function', 'list', 'withcode', 'libraryname', 'foo', 'libraryname', 'foo')),
     { okPattern: '*Unknown argument libraryname*' });
 
     await test('FUNCTION - verify OOM on function load and function restore', async () => {
@@ -811,7 +807,7 @@ export default suite({ independentBlocks: true }, async () => {
       assertMatch('*command not allowed when used memory*', await loadReplaceError(code));
 
       await r('function', 'flush');
-      assertMatch('*command not allowed when used memory*', await caught(() => server.call('function', 'restore', payload)));
+      assertMatch('*command not allowed when used memory*', await tclCatchValue(() => server.call('function', 'restore', payload)));
 
       return r('config', 'set', 'maxmemory', 0);
     }, { okPattern: 'OK', tags: ['needs:config-maxmemory'] });
@@ -836,7 +832,7 @@ export default suite({ independentBlocks: true }, async () => {
 
   await startServer({ tags: ['scripting'] }, async (server) => {
     const r = (...args: Array<string | number>) => server.call(...args);
-    const loadReplaceError = (code: string) => caught(() => r('function', 'load', 'replace', code));
+    const loadReplaceError = (code: string) => tclCatchValue(() => r('function', 'load', 'replace', code));
 
     await test('FUNCTION - wrong flags type named arguments', () =>
       loadReplaceError(`#!lua name=test
@@ -875,7 +871,7 @@ export default suite({ independentBlocks: true }, async () => {
                 callback = function() return redis.call('set', 'x', 1) end
             }
         `);
-      return caught(() => r('fcall_ro', 'f1', 0));
+      return tclCatchValue(() => r('fcall_ro', 'f1', 0));
     }, { okPattern: '*Can not execute a script with write flag using \\*_ro command*' });
 
     await test('FUNCTION - write script with no-writes flag', async () => {
@@ -886,7 +882,7 @@ export default suite({ independentBlocks: true }, async () => {
                 flags = {'no-writes'}
             }
         `);
-      return caught(() => r('fcall', 'f1', 0));
+      return tclCatchValue(() => r('fcall', 'f1', 0));
     }, { okPattern: '*Write commands are not allowed from read-only scripts*' });
 
     await test('FUNCTION - deny oom', async () => {
@@ -896,7 +892,7 @@ export default suite({ independentBlocks: true }, async () => {
 
       await r('config', 'set', 'maxmemory', 1);
 
-      assertMatch("OOM *when used memory > 'maxmemory'*", await caught(() => r('fcall', 'f1', 1, 'k')));
+      assertMatch("OOM *when used memory > 'maxmemory'*", await tclCatchValue(() => r('fcall', 'f1', 1, 'k')));
 
       return r('config', 'set', 'maxmemory', 0);
     }, { okPattern: 'OK', tags: ['needs:config-maxmemory'] });
@@ -925,11 +921,11 @@ export default suite({ independentBlocks: true }, async () => {
       await r('config', 'set', 'replica-serve-stale-data', 'no');
       await r('replicaof', '127.0.0.1', 1);
 
-      assertMatch('MASTERDOWN *', await caught(() => r('fcall', 'f1', 0)));
+      assertMatch('MASTERDOWN *', await tclCatchValue(() => r('fcall', 'f1', 0)));
 
       assertEqual('hello', await r('fcall', 'f2', 0));
 
-      assertMatch('ERR *Can not execute the command on a stale replica*', await caught(() => r('fcall', 'f3', 0)));
+      assertMatch('ERR *Can not execute the command on a stale replica*', await tclCatchValue(() => r('fcall', 'f3', 0)));
 
       assertMatch('*redis_version*', await r('fcall', 'f4', 0));
 
@@ -989,7 +985,7 @@ export default suite({ independentBlocks: true }, async () => {
             redis.register_function('f2', function() return 1 end)
         `);
 
-      const e = await caught(() => r('FUNCTION', 'load', `#!lua name=test1
+      const e = await tclCatchValue(() => r('FUNCTION', 'load', `#!lua name=test1
             redis.register_function('f3', function() return 1 end)
         `));
       assertMatch("*Library 'test1' already exists*", e);
@@ -1043,13 +1039,13 @@ export default suite({ independentBlocks: true }, async () => {
             end)
         `);
 
-      return caught(() => r('fcall', 'f1', 0));
+      return tclCatchValue(() => r('fcall', 'f1', 0));
     }, { okPattern: '*Attempt to modify a readonly table*' });
 
     await test('FUNCTION - test getmetatable on script load', async () => {
       await r('FUNCTION', 'FLUSH');
 
-      return caught(() => r('FUNCTION', 'load', `#!lua name=test1
+      return tclCatchValue(() => r('FUNCTION', 'load', `#!lua name=test1
                 mt = getmetatable(_G)
             `));
     }, { okPattern: "*Script attempted to access nonexistent global variable 'getmetatable'*" });

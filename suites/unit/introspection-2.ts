@@ -1,12 +1,23 @@
 // Port of tests/unit/introspection-2.tcl.
-import { suite, startServer, test, r, srv, assert, assertEqual, assertError, assertMatch, assertNoMatch, assertNotEqual, cmdrstat, sleep, type Reply } from '../../harness/index.ts';
+import {
+  suite,
+  startServer,
+  test,
+  r,
+  srv,
+  assert,
+  assertEqual,
+  assertError,
+  assertMatch,
+  assertNoMatch,
+  assertNotEqual,
+  cmdrstat,
+  sleep,
+  type Reply,
+  lsearch,
+} from '../../harness/index.ts';
 
 const cmdstat = (cmd: string) => cmdrstat(cmd, srv(0));
-
-/** The position of an item in a reply list, -1 when absent (Tcl lsearch with a plain word). */
-function lsearch(list: Reply, item: string): number {
-  return (list as Reply[]).map(String).indexOf(item);
-}
 
 export default suite(async () => {
   await startServer({ tags: ['introspection'] }, async () => {

@@ -5,7 +5,6 @@
 // what does not need defrag (fragmentation is created, data and digest survive, SAVE works);
 // defrag itself is not exercised on this build. The defrag branches are ported for builds that
 // have it.
-import type { Socket } from 'node:net';
 import {
   suite,
   startServer,
@@ -33,19 +32,6 @@ import {
   type ServerHandle,
 } from '../../harness/index.ts';
 
-/** Resolves once the socket's write buffer has drained, or it closed. */
-function drained(sock: Socket): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      sock.off('drain', done);
-      sock.off('close', done);
-      resolve();
-    };
-    sock.on('drain', done);
-    sock.on('close', done);
-  });
-}
-
 // Harness candidate: deferred-client pipelining (`$rd cmd` N times, then `$rd read` N times)
 /** Deferred pipelining (Tcl `$rd cmd` in a loop): commands go out in corked batches. */
 async function sendAll(rd: Client, commands: Iterable<Arg[]>): Promise<void> {
@@ -57,7 +43,7 @@ async function sendAll(rd: Client, commands: Iterable<Arg[]>): Promise<void> {
       rd.send(...args);
       if (++n % 1000 === 0) {
         sock.uncork();
-        if (sock.writableNeedDrain) await drained(sock);
+        await rd.drained();
         sock.cork();
       }
     }

@@ -18,6 +18,7 @@ import {
   ReplicationStream,
   type Reply,
   type ServerHandle,
+  tclCatchValue,
 } from '../../harness/index.ts';
 
 /** Polls DBSIZE from a second client until it is `size` (5 s). */
@@ -25,11 +26,6 @@ async function waitForDbsize(server: ServerHandle, size: number): Promise<void> 
   const r2 = await server.newClient();
   await waitForCondition(50, 100, async () => Number(await r2.call('dbsize')) === size, 'Target dbsize not reached');
   await r2.close();
-}
-
-/** Tcl `catch {...} e`: the error message, or the result when nothing failed. */
-async function caught(code: () => unknown): Promise<string> {
-  return (await tclCatch(code)).value;
 }
 
 /** Tcl's close_replication_stream returns nothing, the result several upstream tests expect. */
@@ -74,7 +70,7 @@ export default suite({ independentBlocks: true }, async () => {
 
     await test('Nested MULTI are not allowed', async () => {
       await r('multi');
-      const err = await caught(() => r('multi'));
+      const err = await tclCatchValue(() => r('multi'));
       await r('exec');
       return err;
     }, { okPattern: '*ERR MULTI*' });
@@ -88,7 +84,7 @@ export default suite({ independentBlocks: true }, async () => {
 
     await test('WATCH inside MULTI is not allowed', async () => {
       await r('multi');
-      const err = await caught(() => r('watch', 'x'));
+      const err = await tclCatchValue(() => r('watch', 'x'));
       await r('exec');
       return err;
     }, { okPattern: '*ERR WATCH*' });
@@ -99,7 +95,7 @@ export default suite({ independentBlocks: true }, async () => {
       await r('set', 'foo1{t}', 'bar1');
       await tclCatch(() => r('non-existing-command'));
       await r('set', 'foo2{t}', 'bar2');
-      assertMatch('EXECABORT*', await caught(() => r('exec')));
+      assertMatch('EXECABORT*', await tclCatchValue(() => r('exec')));
       return [await r('exists', 'foo1{t}'), await r('exists', 'foo2{t}')];
     }, { okPattern: '0 0' });
 
@@ -114,7 +110,7 @@ export default suite({ independentBlocks: true }, async () => {
       rd.send('config', 'set', 'maxmemory', 0);
       assert((await rd.read()) === 'OK', '[$rd read] eq {OK}');
       await r('set', 'foo2{t}', 'bar2');
-      assertMatch('EXECABORT*', await caught(() => r('exec')));
+      assertMatch('EXECABORT*', await tclCatchValue(() => r('exec')));
       await rd.close();
       return [await r('exists', 'foo1{t}'), await r('exists', 'foo2{t}')];
     }, { okPattern: '0 0', tags: ['needs:config-maxmemory'] });
@@ -125,7 +121,7 @@ export default suite({ independentBlocks: true }, async () => {
       await r('set', 'foo1{t}', 'bar1');
       await tclCatch(() => r('non-existing-command'));
       await r('set', 'foo2{t}', 'bar2');
-      assertMatch('EXECABORT*', await caught(() => r('exec')));
+      assertMatch('EXECABORT*', await tclCatchValue(() => r('exec')));
       return r('ping');
     }, { okPattern: 'PONG' });
 
@@ -520,7 +516,7 @@ export default suite({ independentBlocks: true }, async () => {
       await r('replicaof', 'localhost', 9999);
       await r('set', 'foo3', 'bar');
       await r('exec');
-      assertMatch('READONLY*', await caught(() => r('set', 'foo4', 'bar')));
+      assertMatch('READONLY*', await tclCatchValue(() => r('set', 'foo4', 'bar')));
       await repl.assertStream(['select *', 'set foo bar']);
       // Upstream leaves the stream open here.
       return r('replicaof', 'no', 'one');
@@ -531,7 +527,7 @@ export default suite({ independentBlocks: true }, async () => {
       rd.send('config', 'set', 'maxmemory', 1);
       assert((await rd.read()) === 'OK', '[$rd read] eq {OK}');
       await r('multi');
-      assertMatch('OOM*', await caught(() => r('set', 'x', 1)));
+      assertMatch('OOM*', await tclCatchValue(() => r('set', 'x', 1)));
       await r('discard');
       rd.send('config', 'set', 'maxmemory', 0);
       assert((await rd.read()) === 'OK', '[$rd read] eq {OK}');
@@ -553,7 +549,7 @@ export default suite({ independentBlocks: true }, async () => {
       // The Lua hook must run again before the server answers.
       await sleep(200);
       await tclCatch(() => r2.call('incr', 'xx'));
-      const e = await caught(() => r2.call('exec'));
+      const e = await tclCatchValue(() => r2.call('exec'));
       assertMatch('EXECABORT*previous errors*', e);
       const xx = Number(await r('get', 'xx'));
       // All or nothing (nothing is what happens).
@@ -574,7 +570,7 @@ export default suite({ independentBlocks: true }, async () => {
       rd1.send('eval', 'while true do end', 0);
       await sleep(200);
       await tclCatch(() => r2.call('incr', 'xx'));
-      const e = await caught(() => r2.call('exec'));
+      const e = await tclCatchValue(() => r2.call('exec'));
       assertMatch('EXECABORT*BUSY*', e);
       await r('script', 'kill');
       await sleep(200);
@@ -597,7 +593,7 @@ export default suite({ independentBlocks: true }, async () => {
       await tclCatch(() => r2.call('incr', 'xx'));
       await r('script', 'kill');
       await sleep(200);
-      const e = await caught(() => r2.call('exec'));
+      const e = await tclCatchValue(() => r2.call('exec'));
       assertMatch('EXECABORT*previous errors*', e);
       const xx = Number(await r('get', 'xx'));
       assert(xx === 1 || xx === 3, '$xx == 1 || $xx == 3');
@@ -615,7 +611,7 @@ export default suite({ independentBlocks: true }, async () => {
       await tclCatch(() => r2.call('incr', 'xx'));
       rd1.send('eval', 'while true do end', 0);
       await sleep(200);
-      const e = await caught(() => r2.call('exec'));
+      const e = await tclCatchValue(() => r2.call('exec'));
       assertMatch('EXECABORT*BUSY*', e);
       await r('script', 'kill');
       await sleep(200);
@@ -632,7 +628,7 @@ export default suite({ independentBlocks: true }, async () => {
       await r('multi');
       await r('incr', 'xx');
       await r1.call('config', 'set', 'min-replicas-to-write', 2);
-      assertMatch('*EXECABORT*NOREPLICAS*', await caught(() => r('exec')));
+      assertMatch('*EXECABORT*NOREPLICAS*', await tclCatchValue(() => r('exec')));
       const xx = Number(await r('get', 'xx'));
       assert(xx === 1, '$xx == 1');
       await r1.call('config', 'set', 'min-replicas-to-write', 0);
@@ -649,14 +645,14 @@ export default suite({ independentBlocks: true }, async () => {
       await r('multi');
       await r('get', 'xx');
       await r1.call('replicaof', 'localhsot', 0);
-      assertMatch('*EXECABORT*MASTERDOWN*', await caught(() => r('exec')));
+      assertMatch('*EXECABORT*MASTERDOWN*', await tclCatchValue(() => r('exec')));
 
       await r1.call('replicaof', 'no', 'one');
 
       await r('multi');
       await r('ping');
       await r1.call('replicaof', 'localhsot', 0);
-      assertMatch('*EXECABORT*MASTERDOWN*', await caught(() => r('exec')));
+      assertMatch('*EXECABORT*MASTERDOWN*', await tclCatchValue(() => r('exec')));
 
       // MULTI is accepted on a stale replica, and GET runs once it is no longer stale.
       await r('multi');
@@ -693,7 +689,7 @@ export default suite({ independentBlocks: true }, async () => {
 
       await r2.call('config', 'set', 'maxmemory', 1);
 
-      assertMatch('EXECABORT*OOM*', await caught(() => r('exec')));
+      assertMatch('EXECABORT*OOM*', await tclCatchValue(() => r('exec')));
 
       await r2.call('config', 'set', 'maxmemory', 0);
       return closed(r2);
@@ -790,8 +786,8 @@ export default suite({ independentBlocks: true }, async () => {
         await r('del', 'foo');
         await r('multi');
         await r('set', 'foo', 'bar');
-        const e1 = await caught(() => r(cmd));
-        const e2 = await caught(() => r('exec'));
+        const e1 = await tclCatchValue(() => r(cmd));
+        const e2 = await tclCatchValue(() => r('exec'));
         assertMatch('*Command not allowed inside a transaction*', e1);
         assertMatch('EXECABORT*', e2);
         return r('get', 'foo');

@@ -36,14 +36,6 @@ function omemOf(line: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-/**
- * A Tcl deferred client reads nothing until asked, so the server's replies pile up in its output
- * buffer; node would drain the socket at once. Leave the bytes in the kernel instead.
- */
-function stopReading(client: Client): void {
-  client.socket.pause();
-}
-
 /** Tcl's blocking `read $fd`: every byte up to the server's close. */
 async function readToEof(client: Client): Promise<string> {
   await waitForCondition(100, 100, async () => !client.isConnected, 'the server did not close the connection');
@@ -81,7 +73,7 @@ export default suite(async () => {
       rd1.send('subscribe', 'foo');
       const reply = await rd1.read();
       assert(tclString(reply) === 'subscribe foo 1', `reply '${tclString(reply)}' eq "subscribe foo 1"`);
-      stopReading(rd1);
+      rd1.pauseReading();
 
       let omem = 0;
       for (;;) {
@@ -117,7 +109,7 @@ export default suite(async () => {
         rd1.send('subscribe', 'foo');
         reply = await rd1.read();
         assert(tclString(reply) === 'subscribe foo 1', `reply '${tclString(reply)}' eq "subscribe foo 1"`);
-        stopReading(rd1);
+        rd1.pauseReading();
 
         let omem = 0;
         let startTime = 0;

@@ -22,19 +22,9 @@ import {
   waitLazyfreeDone,
   type Client,
   type Reply,
+  lsort,
+  lsearchExact,
 } from '../../harness/index.ts';
-
-/** Tcl `lsort` of a reply list, as a list of strings. */
-function lsort(value: unknown): string[] {
-  const items = Array.isArray(value) ? value : value === null || value === '' ? [] : [value];
-  return items.map((item) => tclString(item)).sort();
-}
-
-/** Tcl `lsearch -exact`: the index of the first element equal to `word`, or -1. */
-function lsearchExact(value: Reply, word: string): number {
-  const items = Array.isArray(value) ? value : [value];
-  return items.findIndex((item) => tclString(item) === word);
-}
 
 /** The invalidated keys a redirect message carries (its third element). */
 async function invalidatedKeys(client: Client): Promise<string[]> {

@@ -27,6 +27,7 @@ import {
   randpath,
   type Arg,
   type Reply,
+  lsort,
 } from '../../../harness/index.ts';
 
 // Differences from upstream:
@@ -687,10 +688,6 @@ export default suite(async () => {
     }
   });
 });
-
-function lsort(items: readonly unknown[]): string[] {
-  return items.map((v) => tclString(v)).sort();
-}
 
 function firstKey(map: Map<string, string>): string {
   return map.keys().next().value ?? '';

@@ -29,6 +29,7 @@ import {
   type Arg,
   type Client,
   type Reply,
+  lsort,
 } from '../../../harness/index.ts';
 
 // Differences from upstream:
@@ -1004,10 +1005,6 @@ async function callMany(c: Client, head: string[], rest: readonly string[]): Pro
   for (const arg of [head, rest].flat()) parts.push(`$${Buffer.byteLength(arg)}\r\n${arg}\r\n`);
   c.writeRaw(parts.join(''));
   return c.read();
-}
-
-function lsort(items: readonly unknown[]): string[] {
-  return items.map((v) => tclString(v)).sort();
 }
 
 /** The decimal strings from..to. */
