@@ -95,3 +95,12 @@ t.test("lists are written as tclsh's list writes them", async (t) => {
   if (tcl.error) t.fail(`tclsh is needed for this test (scripts/setup.sh installs tcl): ${tcl.error.message}`);
   t.same(cases.map((c) => tclString(c)), tcl.stdout.replace(/\n$/, '').split('\n'));
 });
+
+t.test("pace 'tcl' sleeps the whole delay between checks, as Tcl does", async (t) => {
+  const starts: number[] = [];
+  const begin = performance.now();
+  await waitForCondition(5, 100, () => starts.push(performance.now() - begin) === 3, 'never', 'tcl');
+  t.equal(starts.length, 3);
+  t.ok(starts[0] < 50, 'the first check at once');
+  t.ok(starts[2] >= 200, `the third after two full delays (${starts[2].toFixed(0)} ms)`);
+});
