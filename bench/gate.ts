@@ -2,7 +2,7 @@
 // runtest-ts and, with --tcl-tree, through the Tcl harness, one after the other on this machine,
 // and prints wall time, whole-machine CPU (from /proc/stat), CPU by process kind (node, tclsh,
 // redis-server, other, sampled from /proc every 100 ms) and the ratios.
-//   npx tsx bench/gate.ts [--single U ...] [--clients N] [--tcl-tree DIR] [--tcl-clients N] [--server PATH]
+//   npx tsx bench/gate.ts [--single U ...] [--clients N] [--runs N] [--tcl-tree DIR] [--tcl-clients N] [--tcl-runs N] [--server PATH]
 //   npx tsx bench/gate.ts --scale        harness CPU per test for 1x, 2x and 4x copies of a fixture suite
 import { execa } from 'execa';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -77,6 +77,15 @@ function line(m: Measure): string {
   return `${m.label.padEnd(28)} wall ${m.wall.toFixed(1).padStart(7)} s  machine CPU ${m.cpu.toFixed(1).padStart(7)} s  node ${k.node.toFixed(1).padStart(6)}  tclsh ${k.tclsh.toFixed(1).padStart(6)}  redis ${k.redis.toFixed(1).padStart(6)}  other ${k.other.toFixed(1).padStart(5)}  (${m.summary})`;
 }
 
+/** The mean of several runs of one command (a single run is returned as it is). */
+function mean(runs: Measure[]): Measure {
+  if (runs.length === 1) return runs[0];
+  const avg = (f: (m: Measure) => number) => runs.reduce((sum, m) => sum + f(m), 0) / runs.length;
+  const byKind = Object.fromEntries(Object.keys(runs[0].byKind).map((k) => [k, avg((m) => m.byKind[k])]));
+  const label = runs[0].label.replace(/ run 1$/, ` mean of ${runs.length}`);
+  return { label, wall: avg((m) => m.wall), cpu: avg((m) => m.cpu), byKind, summary: runs.map((m) => m.summary).join(' | ') };
+}
+
 function argValues(argv: string[], flag: string): string[] {
   return argv.flatMap((a, i) => (a === flag && argv[i + 1] ? [argv[i + 1]] : []));
 }
@@ -87,9 +96,17 @@ async function gate(argv: string[]): Promise<void> {
   const tclTree = argValues(argv, '--tcl-tree')[0];
   const tclClients = argValues(argv, '--tcl-clients')[0] ?? '16';
   const server = argValues(argv, '--server')[0];
+  const runs = Number(argValues(argv, '--runs')[0] ?? 1);
+  const tclRuns = Number(argValues(argv, '--tcl-runs')[0] ?? 1);
   const selection = units.flatMap((u) => ['--single', u]);
-  const ts = await measure(`runtest-ts${clients ? ` --clients ${clients}` : ''}`, path.join(PROJECT_ROOT, 'runtest'), [...selection, ...(clients ? ['--clients', clients] : []), ...(server ? ['--server', server] : [])], { cwd: PROJECT_ROOT });
-  console.log(line(ts));
+  const tsRuns: Measure[] = [];
+  for (let r = 1; r <= runs; r++) {
+    const m = await measure(`runtest-ts${clients ? ` --clients ${clients}` : ''}${runs > 1 ? ` run ${r}` : ''}`, path.join(PROJECT_ROOT, 'runtest'), [...selection, ...(clients ? ['--clients', clients] : []), ...(server ? ['--server', server] : [])], { cwd: PROJECT_ROOT });
+    console.log(line(m));
+    tsRuns.push(m);
+  }
+  const ts = mean(tsRuns);
+  if (runs > 1) console.log(line(ts));
   if (!tclTree) return;
   const copy = path.join(os.tmpdir(), `gate-tcl-${process.pid}`);
   cpSync(tclTree, copy, { recursive: true, verbatimSymlinks: true });
@@ -102,8 +119,14 @@ async function gate(argv: string[]): Promise<void> {
         return false;
       }
     });
-    const tcl = await measure(`Tcl --clients ${tclClients}`, './runtest', [...tclUnits.flatMap((u) => ['--single', u]), '--clients', tclClients], { cwd: copy });
-    console.log(line(tcl));
+    const tclMeasures: Measure[] = [];
+    for (let r = 1; r <= tclRuns; r++) {
+      const m = await measure(`Tcl --clients ${tclClients}${tclRuns > 1 ? ` run ${r}` : ''}`, './runtest', [...tclUnits.flatMap((u) => ['--single', u]), '--clients', tclClients], { cwd: copy });
+      console.log(line(m));
+      tclMeasures.push(m);
+    }
+    const tcl = mean(tclMeasures);
+    if (tclRuns > 1) console.log(line(tcl));
     const harness = (m: Measure) => m.byKind.node + m.byKind.tclsh;
     console.log(`ratios runtest-ts / Tcl: wall ${(ts.wall / tcl.wall).toFixed(2)}, machine CPU ${(ts.cpu / tcl.cpu).toFixed(2)}`);
     console.log(`harness CPU / server CPU: runtest-ts ${(harness(ts) / ts.byKind.redis).toFixed(2)}, Tcl ${(harness(tcl) / tcl.byKind.redis).toFixed(2)}`);
