@@ -175,6 +175,22 @@ t.test('external mode: a server holding keys is left untouched unless --flush-ex
   t.match(allowed.all, /^2 passed, 0 failed$/m);
 });
 
+t.test('external mode: each unit ends with the configuration it found on the server', async (t) => {
+  const { tmp, env } = isolated(t);
+  const port = 54991;
+  const server = execa('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', tmp], { reject: false });
+  t.teardown(() => server.kill('SIGKILL'));
+  const cli = (...args: string[]) => execa('redis-cli', ['-p', String(port), ...args], { reject: false });
+  const deadline = Date.now() + 5000;
+  while ((await cli('ping')).stdout !== 'PONG' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await cli('config', 'set', 'hash-max-listpack-entries', '77');
+
+  const r = await execa(RUNTEST, ['--host', '127.0.0.1', '--port', String(port), '--single', 'integration/config-leak'], { env, reject: false, all: true });
+  t.equal(r.exitCode, 0, r.all);
+  t.match(r.all, /^\[ok\]: leaves hash-max-listpack-entries at 2 \(\d+ ms\)$/m, 'the test did change it');
+  t.equal((await cli('config', 'get', 'hash-max-listpack-entries')).stdout, 'hash-max-listpack-entries\n77', 'the value found before the unit is back');
+});
+
 t.test('the global --timeout watchdog names the test in progress, kills its servers and fails the run', async (t) => {
   const { tmp, env } = isolated(t);
   const r = await runtest(['--single', 'integration/slow', '--timeout', '3'], env);

@@ -2,7 +2,7 @@ import { configGet, connectClient, ServerHandle } from '../servers/handle.ts';
 import { overrideEntries } from '../servers/config.ts';
 import { ExternalServerNotEmpty, type ServerBlockOptions, type UnitContext } from '../worker/context.ts';
 import { waitForBgrewriteaof } from './wait.ts';
-import type { Caller } from '../core/values.ts';
+import { tclString, type Caller } from '../core/values.ts';
 
 export async function runExternal(c: UnitContext, options: ServerBlockOptions, body: (server: ServerHandle) => Promise<void>): Promise<void> {
   const { host, port, singledb } = c.settings;
@@ -12,6 +12,7 @@ export async function runExternal(c: UnitContext, options: ServerBlockOptions, b
   const saved: Array<[string, string]> = [];
   try {
     await checkExternalServer(c, client);
+    if (c.servers.length === 1) await restoreConfigAtUnitEnd(c, client);
     await client.call('flushall');
     await client.call('function', 'flush');
     for (const [param, value] of overrideEntries(options.overrides)) {
@@ -26,6 +27,41 @@ export async function runExternal(c: UnitContext, options: ServerBlockOptions, b
     c.servers.pop();
     handle.closeClients();
   }
+}
+
+/**
+ * Tests leave settings behind (type/set's large-memory block raises proto-max-bulk-len even when
+ * its tests are skipped), and on a shared external server they would leak into the next unit,
+ * whose tests then depend on the order of --single flags. Each unit ends with the configuration
+ * it found, as each unit gets a fresh server when the harness starts them.
+ */
+async function restoreConfigAtUnitEnd(c: UnitContext, client: Caller): Promise<void> {
+  if (c.externalConfig) return;
+  const found = await configAll(client);
+  c.externalConfig = found;
+  c.deferCleanup(async () => {
+    const restorer = await connectClient({ host: c.settings.host, port: c.settings.port }, c.settings.singledb);
+    try {
+      for (const [param, value] of await configAll(restorer)) {
+        const before = found.get(param);
+        if (before !== undefined && before !== value) await restorer.call('config', 'set', param, before).catch(() => undefined);
+      }
+    } finally {
+      await restorer.close();
+    }
+  });
+}
+
+async function configAll(client: Caller): Promise<Map<string, string>> {
+  const reply = await client.call('config', 'get', '*');
+  const pairs = reply instanceof Map ? [...reply.entries()] : pairsOf(reply as unknown[]);
+  return new Map(pairs.map(([k, v]) => [tclString(k), tclString(v)]));
+}
+
+function pairsOf(list: unknown[]): Array<[unknown, unknown]> {
+  const pairs: Array<[unknown, unknown]> = [];
+  for (let i = 0; i + 1 < list.length; i += 2) pairs.push([list[i], list[i + 1]]);
+  return pairs;
 }
 
 /** Refuses a server that holds keys unless --flush-external: the suites flush it. */

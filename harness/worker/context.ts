@@ -50,6 +50,8 @@ export class UnitContext {
   private failures = 0;
   /** External mode: the server was checked for user data once. */
   externalChecked = false;
+  /** External mode: the server's configuration when the unit began, restored at its end. */
+  externalConfig: Map<string, string> | undefined;
 
   constructor(
     readonly settings: RunSettings,
