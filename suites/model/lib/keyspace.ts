@@ -366,8 +366,8 @@ function pop(ks: Keyspace, [key, countArg]: string[], now: bigint, left: boolean
   let count: bigint | null = null;
   if (countArg !== undefined) {
     count = parseLongLong(countArg);
-    if (count === null) return NOT_INTEGER;
-    if (count < 0n) return new ModelError('ERR value is out of range, must be positive');
+    // The range message also answers a count that is not an integer at all.
+    if (count === null || count < 0n) return new ModelError('ERR value is out of range, must be positive');
   }
   const list = listOf(ks, key, now);
   if (list instanceof ModelError) return list;
@@ -535,6 +535,12 @@ function srem(ks: Keyspace, [key, ...members]: string[], now: bigint): ModelRepl
 
 // --- sorted sets ---
 
+/**
+ * A small (listpack) sorted set stores an integral score as an integer, so -0 is kept as 0
+ * (t_zset.c zzlInsertAt); the generators only make sets small enough to stay listpacks.
+ */
+const storedScore = (score: number) => (score === 0 ? 0 : score);
+
 function zsetOf(ks: Keyspace, key: string, now: bigint) {
   return ks.typed(key, 'zset', now);
 }
@@ -569,7 +575,7 @@ function zadd(ks: Keyspace, [key, ...rest]: string[], now: bigint): ModelReply {
       if (current === undefined) {
         if (xx) continue;
         // GT and LT only stop updates: a new member is added whatever its score.
-        members.set(member, score);
+        members.set(member, storedScore(score));
         added++;
         processed++;
         continue;
@@ -582,7 +588,7 @@ function zadd(ks: Keyspace, [key, ...rest]: string[], now: bigint): ModelReply {
       if ((lt && score >= current) || (gt && score <= current)) continue;
       processed++;
       if (score !== current) {
-        members.set(member, score);
+        members.set(member, storedScore(score));
         updated++;
       }
     }
