@@ -30,7 +30,7 @@ async function fullSyncCheck(name: string, master: ServerHandle, replica: Server
   await checkModel({
     name,
     commands,
-    runs: 8,
+    runs: 20,
     client: () => master.client,
     beforeRun: async () => {
       await replica.call('replicaof', 'no', 'one');
@@ -97,7 +97,7 @@ export default suite({ independentBlocks: true }, async () => {
         await checkModel({
           name,
           commands,
-          runs: 5,
+          runs: 10,
           client: () => master.client,
           midway: async () => {
             await waitForOfsSync(master, replica);
