@@ -154,27 +154,23 @@ async function compareKeyspace(client: Client, model: Keyspace, where: string, s
   if (diff.length > 0) throw new Mismatch(`keyspace ${where} differs from the model:\n${diff.join('\n')}`, steps);
 }
 
-async function runHistory(check: ModelCheck, history: Command[], totals: Totals): Promise<void> {
-  const client = check.client();
-  await client.call('flushdb');
-  await check.beforeRun?.();
+/** Sends the history, checking each reply against the model; returns the model's final state. */
+async function sendHistory(check: ModelCheck, client: Client, history: Command[], steps: Step[], totals: Totals): Promise<Keyspace> {
   const model = new Keyspace();
-  const steps: Step[] = [];
   const start = BigInt(Date.now());
   // Before command `half`: even a one-command history has its midway step.
   const half = Math.floor(history.length / 2);
-  const began = performance.now();
-  let midwayMs = 0;
   for (const [i, command] of history.entries()) {
     if (i === half && check.midway) {
       const midwayStarted = performance.now();
       await check.midway();
-      midwayMs = performance.now() - midwayStarted;
+      totals.commandMs -= performance.now() - midwayStarted;
     }
     const argv = resolveCommand(command, start);
     const sentAt = BigInt(Date.now());
     const got = await send(client, argv);
     const repliedAt = BigInt(Date.now());
+    totals.commands++;
     const clockReader = CLOCK_READERS.has(argv[0].toLowerCase());
     const expected = orderInsensitive(argv[0], model.apply(argv, sentAt));
     const step = { argv, got: orderInsensitive(argv[0], got), expected };
@@ -193,9 +189,23 @@ async function runHistory(check: ModelCheck, history: Command[], totals: Totals)
       model.pinExpire(key, at);
     }
   }
-  totals.commandMs += performance.now() - began - midwayMs;
-  totals.commands += history.length;
+  return model;
+}
+
+/** One property run: a fresh database, the history, then the keyspace as is and after the round trip. */
+async function runHistory(check: ModelCheck, history: Command[], totals: Totals): Promise<void> {
+  const client = check.client();
+  await client.call('flushdb');
+  await check.beforeRun?.();
+  const steps: Step[] = [];
   totals.histories++;
+  const began = performance.now();
+  let model: Keyspace;
+  try {
+    model = await sendHistory(check, client, history, steps, totals);
+  } finally {
+    totals.commandMs += performance.now() - began;
+  }
   if (check.keyspace !== false) await compareKeyspace(client, model, 'after the history', steps);
   if (check.roundTrip) {
     const clients = await check.roundTrip.run();
@@ -221,8 +231,10 @@ export async function checkModel(check: ModelCheck): Promise<void> {
   if (!(err instanceof Mismatch)) throw err instanceof Error ? err : new Error(String(err));
   const script = cliScript(err.steps, s.singledb ? null : 9);
   const rerun = rerunLine(check.name, details.counterexamplePath ?? '');
+  const length = details.counterexample?.[0].length ?? err.steps.length;
+  const unrun = length > err.steps.length ? ` (the shrunk history has ${length}; the rest never ran)` : '';
   const message = [
-    `model check failed: run ${details.numRuns} of ${runs}, shrunk ${details.numShrinks} times to ${err.steps.length} command(s)`,
+    `model check failed: ${replay ? 'replayed path' : `run ${details.numRuns} of ${runs}`}, shrunk ${details.numShrinks} times to ${err.steps.length} command(s)${unrun}`,
     err.detail,
     'shortest failing script (redis-cli; times are absolute, from the failing run):',
     ...script.trimEnd().split('\n').map((l) => `  ${l}`),

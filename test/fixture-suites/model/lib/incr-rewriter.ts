@@ -64,6 +64,9 @@ export async function startIncrRewriter(targetHost: string, targetPort: number):
   const server = net.createServer((client) => {
     const upstream = net.connect(targetPort, targetHost);
     sockets.add(client).add(upstream);
+    // Small frames both ways: without this, Nagle and delayed ACKs stall pipelined reads.
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
     const names: string[] = [];
     let bigIncrs = 0;
     frames(client, (frame) => {
