@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { PROJECT_ROOT } from '../harness/core/processes.ts';
-import { formatDouble, formatLongDouble, parseLongDouble, addLongDouble } from '../suites/model/lib/numbers.ts';
+import { formatDouble, formatDoubleShortest, formatLongDouble, parseLongDouble, addLongDouble, scoreFormatFor } from '../suites/model/lib/numbers.ts';
 import { Keyspace } from '../suites/model/lib/keyspace.ts';
 import { render } from '../suites/model/lib/checker.ts';
 
@@ -39,6 +39,19 @@ t.test('doubles print as printf %.17g', async (t) => {
   t.equal(formatDouble(0.00001), '1.0000000000000001e-05');
   t.equal(formatDouble(-0), '-0');
   t.equal(formatDouble(Infinity), 'inf');
+});
+
+t.test('doubles print as Redis 7.2 d2string / fpconv_dtoa lays them out', async (t) => {
+  t.equal(formatDoubleShortest(0.1), '0.1');
+  t.equal(formatDoubleShortest(1e17), '100000000000000000', 'integral up to 2^62: an integer');
+  t.equal(formatDoubleShortest(1e20), '1e+20');
+  t.equal(formatDoubleShortest(1.5e-7), '1.5e-7');
+  t.equal(formatDoubleShortest(0.000123), '0.000123');
+  t.equal(formatDoubleShortest(-123.456), '-123.456');
+  t.equal(formatDoubleShortest(-0), '-0');
+  t.equal(scoreFormatFor('7.0.15'), formatDouble);
+  t.equal(scoreFormatFor('7.2.4'), formatDoubleShortest);
+  t.equal(scoreFormatFor('8.0.1'), formatDoubleShortest);
 });
 
 t.test('the model answers a documented history', async (t) => {

@@ -5,8 +5,9 @@
  * shortest one that still fails, and reported as a redis-cli script with a one-line rerun command.
  */
 import fc from 'fast-check';
-import { AssertionError, ctx, deriveSeed, puts, ReplyError, settings, type Client, type Reply } from '../../../harness/index.ts';
+import { AssertionError, ctx, deriveSeed, infoField, puts, ReplyError, settings, type Client, type Reply } from '../../../harness/index.ts';
 import { histories, resolveCommand, type Command } from './commands.ts';
+import { scoreFormatFor, type ScoreFormat } from './numbers.ts';
 import { CLOCK_READERS, Keyspace, ModelError, orderInsensitive, type DumpedKey, type ModelReply } from './keyspace.ts';
 
 /** Replays one shrunk counterexample: the fast-check path printed with a failure. */
@@ -155,8 +156,8 @@ async function compareKeyspace(client: Client, model: Keyspace, where: string, s
 }
 
 /** Sends the history, checking each reply against the model; returns the model's final state. */
-async function sendHistory(check: ModelCheck, client: Client, history: Command[], steps: Step[], totals: Totals): Promise<Keyspace> {
-  const model = new Keyspace();
+async function sendHistory(check: ModelCheck, client: Client, history: Command[], steps: Step[], totals: Totals, formatScore: ScoreFormat): Promise<Keyspace> {
+  const model = new Keyspace(formatScore);
   const start = BigInt(Date.now());
   // Before command `half`: even a one-command history has its midway step.
   const half = Math.floor(history.length / 2);
@@ -193,7 +194,7 @@ async function sendHistory(check: ModelCheck, client: Client, history: Command[]
 }
 
 /** One property run: a fresh database, the history, then the keyspace as is and after the round trip. */
-async function runHistory(check: ModelCheck, history: Command[], totals: Totals): Promise<void> {
+async function runHistory(check: ModelCheck, history: Command[], totals: Totals, formatScore: ScoreFormat): Promise<void> {
   const client = check.client();
   await client.call('flushdb');
   await check.beforeRun?.();
@@ -202,7 +203,7 @@ async function runHistory(check: ModelCheck, history: Command[], totals: Totals)
   const began = performance.now();
   let model: Keyspace;
   try {
-    model = await sendHistory(check, client, history, steps, totals);
+    model = await sendHistory(check, client, history, steps, totals, formatScore);
   } finally {
     totals.commandMs += performance.now() - began;
   }
@@ -221,7 +222,9 @@ export async function checkModel(check: ModelCheck): Promise<void> {
   const replay = process.env[REPLAY_ENV];
   const totals: Totals = { histories: 0, commands: 0, commandMs: 0 };
   const began = performance.now();
-  const property = fc.asyncProperty(histories(check.commands, check.maxCommands ?? 40), (history) => runHistory(check, history, totals));
+  const version = infoField(String(await check.client().call('info', 'server')), 'redis_version') ?? '';
+  const formatScore = scoreFormatFor(version);
+  const property = fc.asyncProperty(histories(check.commands, check.maxCommands ?? 40), (history) => runHistory(check, history, totals, formatScore));
   const details = await fc.check(property, replay ? { seed, path: replay, endOnFailure: true } : { seed, numRuns: runs });
   const seconds = (performance.now() - began) / 1000;
   const rate = totals.commandMs > 0 ? Math.round((totals.commands * 1000) / totals.commandMs) : 0;

@@ -14,6 +14,7 @@ import {
   parseDouble,
   parseLongDouble,
   parseLongLong,
+  type ScoreFormat,
 } from './numbers.ts';
 
 /** A reply as the harness client returns it: integers as bigint here, errors as ModelError. */
@@ -72,6 +73,10 @@ type Handler = (ks: Keyspace, args: string[], now: bigint) => ModelReply;
 
 export class Keyspace {
   private readonly keys = new Map<string, Entry>();
+
+  /** `formatScore`: how the server under test prints a double (scoreFormatFor its version). */
+  constructor(readonly formatScore: ScoreFormat = formatDouble) {}
+
   /** The key whose expiry the last command set relative to `now` (EXPIRE, SET EX/PX), if any. */
   relativeExpireKey: string | null = null;
 
@@ -143,13 +148,13 @@ export class Keyspace {
     for (const key of [...this.keys.keys()].sort()) {
       const entry = this.lookup(key, now);
       if (!entry) continue;
-      out.set(key, { type: entry.value.type, value: canonicalValue(entry.value), expireAt: entry.expireAt });
+      out.set(key, { type: entry.value.type, value: canonicalValue(entry.value, this.formatScore), expireAt: entry.expireAt });
     }
     return out;
   }
 }
 
-function canonicalValue(v: Value): string[] {
+function canonicalValue(v: Value, formatScore: ScoreFormat): string[] {
   switch (v.type) {
     case 'string':
       return [v.s];
@@ -160,7 +165,7 @@ function canonicalValue(v: Value): string[] {
     case 'set':
       return [...v.members].sort();
     case 'zset':
-      return zsetOrder(v.scores).flatMap(([m, s]) => [m, formatDouble(s)]);
+      return zsetOrder(v.scores).flatMap(([m, s]) => [m, formatScore(s)]);
   }
 }
 
@@ -593,7 +598,7 @@ function zadd(ks: Keyspace, [key, ...rest]: string[], now: bigint): ModelReply {
       }
     }
   }
-  if (incr) return processed ? formatDouble(score) : null;
+  if (incr) return processed ? ks.formatScore(score) : null;
   return flags.has('CH') ? added + updated : added;
 }
 
@@ -605,7 +610,7 @@ function zscore(ks: Keyspace, [key, member]: string[], now: bigint): ModelReply 
   const zset = zsetOf(ks, key, now);
   if (zset instanceof ModelError) return zset;
   const s = zset?.scores.get(member);
-  return s === undefined ? null : formatDouble(s);
+  return s === undefined ? null : ks.formatScore(s);
 }
 
 function zrem(ks: Keyspace, [key, ...members]: string[], now: bigint): ModelReply {
@@ -630,7 +635,7 @@ function zrange(ks: Keyspace, [key, startArg, stopArg, ...options]: string[], no
   const ordered = zsetOrder(zset.scores);
   const range = listRange(ordered.length, start, stop);
   if (!range) return [];
-  return ordered.slice(range[0], range[1] + 1).flatMap(([m, s]) => (withScores ? [m, formatDouble(s)] : [m]));
+  return ordered.slice(range[0], range[1] + 1).flatMap(([m, s]) => (withScores ? [m, ks.formatScore(s)] : [m]));
 }
 
 function zrank(ks: Keyspace, [key, member]: string[], now: bigint): ModelReply {

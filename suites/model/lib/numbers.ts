@@ -160,3 +160,37 @@ export function parseDouble(text: string): number | null {
   if (d === 0 && /[1-9]/.test(text.replace(/[eE].*$/, ''))) return null; // underflow to zero
   return d;
 }
+
+/**
+ * Redis 7.2+ (and the forks built on it) reply a score with d2string: an integral value up to
+ * 2^62 as an integer, anything else as fpconv_dtoa's shortest digits (Grisu2) in its own layout
+ * (deps/fpconv/fpconv_dtoa.c emit_digits). JavaScript's toExponential() gives the shortest digits.
+ */
+export function formatDoubleShortest(d: number): string {
+  if (Number.isNaN(d)) return 'nan';
+  if (!Number.isFinite(d)) return d < 0 ? '-inf' : 'inf';
+  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
+  if (Number.isInteger(d) && Math.abs(d) <= 2 ** 62) return BigInt(d).toString();
+  const sign = d < 0 ? '-' : '';
+  const [mantissa, exponent] = Math.abs(d).toExponential().split('e');
+  const digits = mantissa.replace('.', '');
+  const n = digits.length;
+  const exp10 = Number(exponent);
+  const k = exp10 - (n - 1); // the value is digits * 10^k
+  const exp = Math.abs(exp10);
+  if (k >= 0 && exp < n + 7) return sign + digits + '0'.repeat(k);
+  if (k < 0 && (k > -7 || exp < 4)) {
+    const offset = n + k;
+    return sign + (offset <= 0 ? `0.${'0'.repeat(-offset)}${digits}` : `${digits.slice(0, offset)}.${digits.slice(offset)}`);
+  }
+  const shown = digits.slice(0, Math.min(n, 18 - (sign ? 1 : 0)));
+  return `${sign}${shown[0]}${shown.length > 1 ? '.' + shown.slice(1) : ''}e${exp10 < 0 ? '-' : '+'}${exp}`;
+}
+
+/** How a server prints a double score: "%.17g" up to Redis 7.0, d2string from 7.2 on. */
+export type ScoreFormat = (d: number) => string;
+
+export function scoreFormatFor(redisVersion: string): ScoreFormat {
+  const [major, minor] = redisVersion.split('.').map(Number);
+  return major > 7 || (major === 7 && minor >= 2) ? formatDoubleShortest : formatDouble;
+}
