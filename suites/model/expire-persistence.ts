@@ -1,13 +1,13 @@
 import { suite, startServer, test, waitForBgrewriteaof } from '../../harness/index.ts';
 import { checkModel } from './lib/checker.ts';
-import { mixedCommands } from './lib/commands.ts';
+import { ttlHeavyCommands } from './lib/commands.ts';
 
 // No Tcl upstream: random histories of every type with TTLs, compared with the reference model
 // (suites/model/lib) after the data went through DEBUG RELOAD, a restart from the RDB, and
 // BGREWRITEAOF plus a restart from the AOF. TTLs are compared as absolute times (PEXPIRETIME).
 
 const KEYS = ['p1', 'p2', 'p3', 'p4'];
-const commands = mixedCommands(KEYS);
+const commands = ttlHeavyCommands(KEYS);
 
 export default suite(async () => {
   await startServer({ tags: ['external:skip'] }, async (server) => {

@@ -11,7 +11,7 @@ import {
   type ServerHandle,
 } from '../../harness/index.ts';
 import { checkModel } from './lib/checker.ts';
-import { mixedCommands } from './lib/commands.ts';
+import { ttlHeavyCommands } from './lib/commands.ts';
 
 // No Tcl upstream: random histories of every type with TTLs run on a master; the replica's whole
 // keyspace must equal the reference model's (suites/model/lib), TTLs as absolute times: fed by
@@ -19,7 +19,7 @@ import { mixedCommands } from './lib/commands.ts';
 // cut by the fault proxy (harness/tools/proxy.ts).
 
 const KEYS = ['r1', 'r2', 'r3', 'r4'];
-const commands = mixedCommands(KEYS);
+const commands = ttlHeavyCommands(KEYS);
 
 async function linkUpAndSynced(replica: ServerHandle): Promise<boolean> {
   return (await replica.status('master_link_status')) === 'up' && (await replica.status('master_sync_in_progress')) === '0';

@@ -147,11 +147,17 @@ interface Totals {
   histories: number;
   commands: number;
   commandMs: number;
+  /** Keys compared in keyspace dumps, and how many of them had a TTL. */
+  keys: number;
+  keysWithTtl: number;
 }
 
-async function compareKeyspace(client: Client, model: Keyspace, where: string, steps: Step[]): Promise<void> {
+async function compareKeyspace(client: Client, model: Keyspace, where: string, steps: Step[], totals: Totals): Promise<void> {
   const now = BigInt(Date.now());
-  const diff = keyspaceDifferences(await dumpServer(client), model.dump(now));
+  const expected = model.dump(now);
+  totals.keys += expected.size;
+  totals.keysWithTtl += [...expected.values()].filter((k) => k.expireAt !== null).length;
+  const diff = keyspaceDifferences(await dumpServer(client), expected);
   if (diff.length > 0) throw new Mismatch(`keyspace ${where} differs from the model:\n${diff.join('\n')}`, steps);
 }
 
@@ -207,10 +213,10 @@ async function runHistory(check: ModelCheck, history: Command[], totals: Totals,
   } finally {
     totals.commandMs += performance.now() - began;
   }
-  if (check.keyspace !== false) await compareKeyspace(client, model, 'after the history', steps);
+  if (check.keyspace !== false) await compareKeyspace(client, model, 'after the history', steps, totals);
   if (check.roundTrip) {
     const clients = await check.roundTrip.run();
-    for (const c of clients) await compareKeyspace(c, model, `after ${check.roundTrip.label} (:${c.port})`, steps);
+    for (const c of clients) await compareKeyspace(c, model, `after ${check.roundTrip.label} (:${c.port})`, steps, totals);
   }
 }
 
@@ -220,7 +226,7 @@ export async function checkModel(check: ModelCheck): Promise<void> {
   const runs = s.accurate ? check.runs * 10 : check.runs;
   const seed = deriveSeed(s.seed, ctx().unit, check.name) | 0;
   const replay = process.env[REPLAY_ENV];
-  const totals: Totals = { histories: 0, commands: 0, commandMs: 0 };
+  const totals: Totals = { histories: 0, commands: 0, commandMs: 0, keys: 0, keysWithTtl: 0 };
   const began = performance.now();
   const version = infoField(String(await check.client().call('info', 'server')), 'redis_version') ?? '';
   const formatScore = scoreFormatFor(version);
@@ -228,7 +234,7 @@ export async function checkModel(check: ModelCheck): Promise<void> {
   const details = await fc.check(property, replay ? { seed, path: replay, endOnFailure: true } : { seed, numRuns: runs });
   const seconds = (performance.now() - began) / 1000;
   const rate = totals.commandMs > 0 ? Math.round((totals.commands * 1000) / totals.commandMs) : 0;
-  puts(`model ${check.name}: ${details.numRuns} runs of up to ${check.maxCommands ?? 40} commands${replay ? ` (replay of path ${replay})` : ''}, ${totals.commands} commands checked, ${rate} commands/s, ${seconds.toFixed(1)} s`);
+  puts(`model ${check.name}: ${details.numRuns} runs of up to ${check.maxCommands ?? 40} commands${replay ? ` (replay of path ${replay})` : ''}, ${totals.commands} commands checked, ${rate} commands/s, ${totals.keys} keys compared (${totals.keysWithTtl} with a TTL), ${seconds.toFixed(1)} s`);
   if (!details.failed) return;
   const err = details.errorInstance;
   if (!(err instanceof Mismatch)) throw err instanceof Error ? err : new Error(String(err));

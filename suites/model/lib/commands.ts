@@ -190,3 +190,8 @@ export function mixedCommands(keys: readonly string[]): fc.Arbitrary<Command> {
 export function histories(commands: fc.Arbitrary<Command>, maxLength = 40): fc.Arbitrary<Command[]> {
   return fc.array(commands, { minLength: 1, maxLength, size: 'max' });
 }
+
+/** Every family, with expiry commands three times as often: round trips must carry many TTLs. */
+export function ttlHeavyCommands(keys: readonly string[]): fc.Arbitrary<Command> {
+  return fc.oneof({ weight: 2, arbitrary: mixedCommands(keys) }, { weight: 1, arbitrary: expiryCommands(keys) });
+}
