@@ -186,7 +186,7 @@ function set(ks: Keyspace, [key, value, ...options]: string[], now: bigint): Mod
     else if (opt === 'XX' && !nx) xx = true;
     else if (opt === 'GET') get = true;
     else if (opt === 'KEEPTTL' && !expire) keepTtl = true;
-    // The same expiry option may repeat (the last one counts); two different ones may not.
+    // The same expiry option may repeat, the last one counting; two different ones may not (https://redis.io/commands/set/).
     else if ((opt === 'EX' || opt === 'PX' || opt === 'EXAT' || opt === 'PXAT') && !keepTtl && (!expire || expire.unit === opt) && hasNext) expire = { unit: opt, arg: options[++i] };
     else return SYNTAX;
   }
@@ -198,7 +198,7 @@ function set(ks: Keyspace, [key, value, ...options]: string[], now: bigint): Mod
     if (n <= 0n || (seconds && n > LLONG_MAX / 1000n)) return expireTimeError('set');
     expireAt = seconds ? n * 1000n : n;
     if (expire.unit === 'EX' || expire.unit === 'PX') expireAt += now;
-    // Redis adds the clock in signed 64-bit arithmetic and rejects the wrapped (negative) sum.
+    // The clock is added in signed 64-bit arithmetic and a wrapped (negative) sum is refused (https://redis.io/commands/set/).
     if (expireAt > LLONG_MAX) return expireTimeError('set');
   }
   const old = stringValue(ks, key, now);
@@ -261,7 +261,7 @@ function getrange(ks: Keyspace, [key, startArg, endArg]: string[], now: bigint):
   if (start === null || end === null) return NOT_INTEGER;
   const s = stringValue(ks, key, now);
   if (s instanceof ModelError) return s;
-  // A missing key reads as "", and two negative indexes out of order give "" before any clamping.
+  // A missing key reads as "", and two negative indexes out of order give "" before any clamping (https://redis.io/commands/getrange/).
   if (s === null || (start < 0n && end < 0n && start > end)) return '';
   const n = BigInt(s.length);
   let a = start < 0n ? n + start : start;
@@ -315,7 +315,7 @@ function expire(ks: Keyspace, [key, timeArg, ...options]: string[], now: bigint,
   if (flags.has('GT') && (current === null || when <= current)) return 0n;
   if (flags.has('LT') && current !== null && when >= current) return 0n;
   if (when <= now) {
-    // A time already past deletes the key and still answers 1.
+    // A time already past deletes the key and still answers 1 (https://redis.io/commands/expire/).
     ks.delete(key);
     return 1n;
   }
@@ -330,7 +330,7 @@ function ttl(ks: Keyspace, [key]: string[], now: bigint): ModelReply {
   if (entry.expireAt === null) return -1n;
   let left = entry.expireAt - now;
   if (left < 0n) left = 0n;
-  // Whole seconds, rounded to nearest: (ms + 500) / 1000.
+  // Whole seconds rounded to nearest, (ms + 500) / 1000, not truncated (https://redis.io/commands/ttl/).
   return (left + 500n) / 1000n;
 }
 
@@ -371,13 +371,13 @@ function pop(ks: Keyspace, [key, countArg]: string[], now: bigint, left: boolean
   let count: bigint | null = null;
   if (countArg !== undefined) {
     count = parseLongLong(countArg);
-    // The range message also answers a count that is not an integer at all.
+    // The range message also answers a count that is not an integer at all (https://redis.io/commands/lpop/).
     if (count === null || count < 0n) return new ModelError('ERR value is out of range, must be positive');
   }
   const list = listOf(ks, key, now);
   if (list instanceof ModelError) return list;
   if (!list) return null;
-  // A count of 0 on an existing list answers an empty array, not nil.
+  // A count of 0 on an existing list answers an empty array, not nil (https://redis.io/commands/lpop/).
   if (count === 0n) return [];
   const n = count === null ? 1 : Math.min(Number(count), list.items.length);
   const taken = left ? list.items.splice(0, n) : list.items.splice(list.items.length - n, n).reverse();
@@ -396,7 +396,8 @@ function lrange(ks: Keyspace, [key, startArg, stopArg]: string[], now: bigint): 
   return range ? list.items.slice(range[0], range[1] + 1) : [];
 }
 
-// LINDEX and LSET look the key up before they read the index (LRANGE and LREM read numbers first).
+// LINDEX and LSET look the key up before they read the index, LRANGE and LREM the other way round
+// (https://redis.io/commands/lindex/, https://redis.io/commands/lset/).
 function lindex(ks: Keyspace, [key, indexArg]: string[], now: bigint): ModelReply {
   const list = listOf(ks, key, now);
   if (list instanceof ModelError) return list;
@@ -425,7 +426,7 @@ function lrem(ks: Keyspace, [key, countArg, element]: string[], now: bigint): Mo
   const list = listOf(ks, key, now);
   if (list instanceof ModelError) return list;
   if (!list) return 0n;
-  // count > 0 removes from the head, < 0 from the tail, 0 removes all.
+  // count > 0 removes from the head, < 0 from the tail, 0 removes all (https://redis.io/commands/lrem/).
   const limit = count === 0n ? Infinity : Number(count < 0n ? -count : count);
   const order = count < 0n ? [...list.items.keys()].reverse() : [...list.items.keys()];
   const drop = new Set<number>();
@@ -490,7 +491,7 @@ function hincrby(ks: Keyspace, [key, field, arg]: string[], now: bigint): ModelR
 function hincrbyfloat(ks: Keyspace, [key, field, arg]: string[], now: bigint): ModelReply {
   const by = parseLongDouble(arg);
   if (by === null) return NOT_FLOAT;
-  // Unlike INCRBYFLOAT, an infinite increment is refused before the field is read.
+  // Unlike INCRBYFLOAT, an infinite increment is refused before the field is read (https://redis.io/commands/hincrbyfloat/).
   if (by.kind !== 'finite') return new ModelError('ERR value is NaN or Infinity');
   const hash = hashOf(ks, key, now);
   if (hash instanceof ModelError) return hash;
@@ -542,7 +543,8 @@ function srem(ks: Keyspace, [key, ...members]: string[], now: bigint): ModelRepl
 
 /**
  * A small (listpack) sorted set stores an integral score as an integer, so -0 is kept as 0
- * (t_zset.c zzlInsertAt); the generators only make sets small enough to stay listpacks.
+ * (https://redis.io/commands/zadd/ is silent; t_zset.c zzlInsertAt); the generators only make
+ * sets small enough to stay listpacks.
  */
 const storedScore = (score: number) => (score === 0 ? 0 : score);
 
@@ -579,7 +581,7 @@ function zadd(ks: Keyspace, [key, ...rest]: string[], now: bigint): ModelReply {
       const current = members.get(member);
       if (current === undefined) {
         if (xx) continue;
-        // GT and LT only stop updates: a new member is added whatever its score.
+        // GT and LT only stop updates: a new member is added whatever its score (https://redis.io/commands/zadd/).
         members.set(member, storedScore(score));
         added++;
         processed++;
