@@ -23,3 +23,4 @@ export * from './suite/pubsub.ts';
 export * from './suite/cluster.ts';
 export * from './suite/tcl.ts';
 export * from './suite/bigbulk.ts';
+export { deriveSeed } from './core/rng.ts';

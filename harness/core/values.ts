@@ -2,7 +2,8 @@
 
 /** A failed assertion: the test fails and the unit goes on (Tcl's "assertion:" errors). */
 export class AssertionError extends Error {
-  constructor(message: string) {
+  /** `files`: name -> text, written into the failed test's artifact folder (a replay script...). */
+  constructor(message: string, readonly files: Record<string, string> = {}) {
     super(message);
     this.name = 'AssertionError';
   }

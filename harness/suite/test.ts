@@ -36,10 +36,10 @@ export async function test(name: string, body: () => unknown, options: TestOptio
   c.recordEvent('harness', `test start: ${name}`);
   c.emit({ type: 'testing', unit: c.unit, name });
   const started = Date.now();
-  const failed = (message: string) => {
+  const failed = (message: string, files?: Record<string, string>) => {
     c.failed++;
     c.recordEvent('harness', `test failed: ${name}`);
-    const artifacts = c.keepArtifacts(name, message);
+    const artifacts = c.keepArtifacts(name, message, files);
     const text = artifacts ? `${message}\nArtifacts: ${artifacts}` : message;
     c.emit({ type: 'err', unit: c.unit, name, message: text, file: c.file, ms: Date.now() - started, servers: c.serverInfos(true), artifacts });
   };
@@ -61,7 +61,7 @@ export async function test(name: string, body: () => unknown, options: TestOptio
       for (const handle of c.servers) await handle.server?.kill('SIGKILL');
       throw err;
     }
-    if (err instanceof AssertionError || s.durable) failed(errorText(err));
+    if (err instanceof AssertionError || s.durable) failed(errorText(err), err instanceof AssertionError ? err.files : undefined);
     // Not an assertion: like Tcl, it ends the unit (reported as an exception by the worker).
     else throw err;
   } finally {

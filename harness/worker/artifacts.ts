@@ -53,10 +53,12 @@ function listing(dir: string, prefix = ''): string[] {
 
 /**
  * Keeps what explains a failed test: each server's config, stdout/stderr logs and a listing of its
- * data dir, and timeline.log merging every server line and harness event by time.
+ * data dir, timeline.log merging every server line and harness event by time, and the files the
+ * failure brought (AssertionError.files).
  */
-export function writeFailureArtifacts(folder: string, servers: ServerHandle[], events: TimelineEvent[], header: string): string {
+export function writeFailureArtifacts(folder: string, servers: ServerHandle[], events: TimelineEvent[], header: string, files: Record<string, string> = {}): string {
   mkdirSync(folder, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(folder, path.basename(name)), text);
   const logs: Array<{ source: string; file: string }> = [];
   servers.forEach((handle, index) => {
     const server = handle.server;

@@ -104,12 +104,12 @@ export class UnitContext {
   }
 
   /** The folder of a failed test's artifacts, written now; undefined in external mode. */
-  keepArtifacts(test: string, reason: string): string | undefined {
+  keepArtifacts(test: string, reason: string, files?: Record<string, string>): string | undefined {
     if (this.settings.external || this.servers.every((h) => !h.server)) return undefined;
     const root = this.settings.artifactsDir || path.join(this.run.dir, 'artifacts');
     const folder = path.join(root, slug(this.unit), `${slug(test)}.${process.pid}.${++this.failures}`);
     try {
-      return writeFailureArtifacts(folder, this.servers, this.timeline, `${test} in ${this.file} (seed ${this.settings.seed}): ${reason.split('\n')[0]}`);
+      return writeFailureArtifacts(folder, this.servers, this.timeline, `${test} in ${this.file} (seed ${this.settings.seed}): ${reason.split('\n')[0]}`, files);
     } catch (err) {
       this.emit({ type: 'info', unit: this.unit, text: `could not write artifacts to ${folder}: ${(err as Error).message}` });
       return undefined;
