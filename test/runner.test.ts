@@ -193,11 +193,13 @@ t.test('external mode: each unit ends with the configuration it found on the ser
 
 t.test('the global --timeout watchdog names the test in progress, kills its servers and fails the run', async (t) => {
   const { tmp, env } = isolated(t);
-  const r = await runtest(['--single', 'integration/slow', '--timeout', '3'], env);
+  // 10 s, not less: the two servers the fixture starts before its test are no progress, and on a
+  // loaded machine they took over 3 s, so the watchdog fired before the test was in progress.
+  const r = await runtest(['--single', 'integration/slow', '--timeout', '10'], env);
   t.equal(r.exitCode, 1);
   t.match(r.all, /^\[TIMEOUT\]: clients state report follows\.$/m);
   t.match(r.all, /^worker 0 => \(IN PROGRESS\) waits a long time$/m);
-  t.match(r.all, /\*\*\* \[TIMEOUT\]: no progress for 3 seconds/);
+  t.match(r.all, /\*\*\* \[TIMEOUT\]: no progress for 10 seconds/);
   t.same(processesUnder(tmp), [], 'its servers were killed');
 });
 
