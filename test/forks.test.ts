@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { identityFromInfo, identityFromVersionLine, serverPrefix, serverTitle, toolRole, TOOL_NAMES } from '../harness/core/forks.ts';
+import { identityFromInfo, identityFromVersionLine, nameTitle, serverPrefix, serverTitle, toolRole, TOOL_NAMES } from '../harness/core/forks.ts';
 import { PROJECT_ROOT } from '../harness/core/processes.ts';
 import { describeServer, resolveTools } from '../harness/runner/binary.ts';
 import { DEBIAN_BIN, FORK_PROGRAMS, makeForkDir } from './support/forks.ts';
@@ -49,6 +49,8 @@ t.test('names: prefix and title from the binary, identity from INFO and --versio
   t.equal(serverTitle('/x/keydb-server'), 'KeyDB');
   t.equal(serverTitle('/usr/bin/redis-server'), 'Redis');
   t.equal(serverTitle('/x/dragonfly-server'), 'Dragonfly', 'an unknown prefix, capitalised');
+  t.equal(nameTitle('keydb'), 'KeyDB');
+  t.equal(nameTitle('redis'), 'Redis');
   t.same(TOOL_NAMES.map(toolRole), ['cli', 'benchmark', 'check-aof', 'check-rdb']);
 
   t.same(identityFromInfo('# Server\r\nredis_version:7.2.4\r\nserver_name:valkey\r\nvalkey_version:8.0.1\r\n'), { name: 'valkey', version: '8.0.1' });

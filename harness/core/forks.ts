@@ -29,10 +29,14 @@ export function serverPrefix(binary: string): string {
 
 const TITLES: Record<string, string> = { redis: 'Redis', valkey: 'Valkey', redict: 'Redict', keydb: 'KeyDB' };
 
+/** How a server name is written in messages: Valkey for valkey, KeyDB for keydb. */
+export function nameTitle(name: string): string {
+  return TITLES[name] ?? name.charAt(0).toUpperCase() + name.slice(1);
+}
+
 /** The server's name in messages ("Can't start the Valkey server"), from its binary's prefix. */
 export function serverTitle(binary: string): string {
-  const prefix = serverPrefix(binary);
-  return TITLES[prefix] ?? prefix.charAt(0).toUpperCase() + prefix.slice(1);
+  return nameTitle(serverPrefix(binary));
 }
 
 export interface ServerIdentity {
