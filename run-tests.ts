@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { BinaryNotFound, resolveServerBinary, toolsDirFor } from './harness/runner/binary.ts';
+import { BinaryNotFound, describeServer, resolveOtherServerBinary, resolveServerBinary, resolveTools, serverLine, toolsLine } from './harness/runner/binary.ts';
 import { helpText, parseArgs, UsageError } from './harness/runner/cli.ts';
 import { START_SERVER_FAILURE } from './harness/core/messages.ts';
 import { readDurations } from './harness/runner/reports.ts';
@@ -41,6 +41,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (units.length === 0) throw new UsageError('no unit selected: check --single, --skipunit and --skip-till (see ./runtest --list-tests)');
   const binary = options.external ? 'redis-server' : resolveServerBinary(options.server);
+  const otherBinary = resolveOtherServerBinary(options.otherServer);
+  const { tools, warnings } = resolveTools(options.external ? null : binary);
+  const identity = options.external ? undefined : (describeServer(binary) ?? undefined);
+  const otherIdentity = otherBinary ? (describeServer(otherBinary) ?? undefined) : undefined;
   const seed = options.seed ?? drawSeed();
   // One worker against an external server, as Tcl runs one client there: units flush it.
   const clients = options.external ? 1 : (options.clients ?? defaultClients());
@@ -48,15 +52,21 @@ async function main(argv: string[]): Promise<number> {
   if (!options.quiet && !options.tap) {
     const target = options.external ? `external server ${options.host}:${options.port}` : binary;
     process.stdout.write(`runtest-ts: ${units.length} unit(s) against ${target}, ${clients} client(s), seed ${seed}\n`);
+    if (!options.external) process.stdout.write(serverLine('server', binary, identity ?? null) + '\n');
+    if (otherBinary) process.stdout.write(serverLine('other server', otherBinary, otherIdentity ?? null) + '\n');
+    process.stdout.write(toolsLine(tools) + '\n');
   }
-  const base = ['./runtest', ...(options.server ? ['--server', options.server] : []), ...(options.external ? ['--host', options.host, '--port', String(options.port)] : [])];
+  // On stderr, so they show with --quiet and never break --tap's stdout.
+  for (const line of warnings) process.stderr.write(line + '\n');
+  const base = ['./runtest', ...(options.server ? ['--server', options.server] : []), ...(otherBinary ? ['--other-server', otherBinary] : []), ...(options.external ? ['--host', options.host, '--port', String(options.port)] : [])];
   for (const [k, v] of options.globalOverrides) base.push('--config', k, v);
   if (options.singledb) base.push('--singledb');
   const result = await runUnits({
     units,
     settings: defaultSettings({
       binary,
-      toolsDir: options.external ? null : toolsDirFor(binary),
+      otherBinary,
+      tools,
       host: options.host,
       port: options.port,
       external: options.external,
@@ -97,6 +107,8 @@ async function main(argv: string[]): Promise<number> {
     tap: options.tap,
     junitFile: options.junit,
     jsonFile: options.json,
+    serverIdentity: identity,
+    otherServerIdentity: otherIdentity && { binary: otherBinary, ...otherIdentity },
     rerunCommand: (unit, name) =>
       [...base, '--single', unit, ...(name === START_SERVER_FAILURE ? [] : ['--only', shellQuote(name)]), '--seed', String(seed)].join(' '),
   });

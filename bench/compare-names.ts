@@ -15,6 +15,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TOOL_NAMES } from '../harness/core/forks.ts';
+import { resolveTools } from '../harness/runner/binary.ts';
 
 const USAGE = 'usage: npx tsx bench/compare-names.ts (--tcl-tree DIR | --tcl-logs DIR) [--single U]... [--server PATH] [--tags T]... ' +
   '[--host H --port P] [--clients N] [--tcl-jobs N] [--tcl-baseport N] [--tcl-cache DIR] [--reuse]';
@@ -22,7 +24,6 @@ const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 
 /** Units whose test names carry random numbers: compared as sets of names with digits masked. */
 const RANDOM_NAME_UNITS = new Set(['integration/psync2', 'integration/psync2-reg']);
 const TCL_PORT_STRIDE = 5000;
-const TOOLS = ['cli', 'benchmark', 'check-aof', 'check-rdb'];
 
 interface Options {
   tclTree?: string;
@@ -126,18 +127,18 @@ function tclSelectionFlags(options: Options): string[] {
   return flags;
 }
 
-/** The copy's src/ links the server, and its tools found beside it under the same prefix. Links
- *  point at the path as given, never its realpath: Debian's redis-server is a link to
- *  redis-check-rdb, which picks its role from the name it was started by. */
+/** The copy's src/ links the server, and the tools runtest-ts would use with it (resolveTools:
+ *  valkey-cli beside valkey-server...). Links point at the path as given, never its realpath:
+ *  Debian's redis-server is a link to redis-check-rdb, which picks its role from the name it was
+ *  started by. */
 function linkServer(copy: string, server: string): void {
-  const prefix = path.basename(server).replace(/-server$/, '');
   rmSync(path.join(copy, 'src/redis-server'), { force: true });
   symlinkSync(server, path.join(copy, 'src/redis-server'));
-  for (const tool of TOOLS) {
-    const beside = path.join(path.dirname(server), `${prefix}-${tool}`);
-    if (!existsSync(beside)) continue;
-    rmSync(path.join(copy, `src/redis-${tool}`), { force: true });
-    symlinkSync(beside, path.join(copy, `src/redis-${tool}`));
+  const { tools } = resolveTools(server);
+  for (const tool of TOOL_NAMES) {
+    if (!path.isAbsolute(tools[tool])) continue;
+    rmSync(path.join(copy, `src/${tool}`), { force: true });
+    symlinkSync(tools[tool], path.join(copy, `src/${tool}`));
   }
 }
 

@@ -20,7 +20,7 @@ t.test('defaults are the Tcl ones', async (t) => {
     allowTags: [], denyTags: [], clients: undefined, timeout: 1200, testTimeout: undefined,
     loop: false, loops: undefined, untilFail: false, shard: undefined, seed: undefined,
     accurate: false, noLatency: false, largeMemory: false, forceFailure: false,
-    ignoreEncoding: false, ignoreDigest: false, server: undefined, globalOverrides: [],
+    ignoreEncoding: false, ignoreDigest: false, server: undefined, otherServer: undefined, globalOverrides: [],
     host: '127.0.0.1', external: false, flushExternal: false, port: 6379, baseport: 21111,
     portcount: 8000, singledb: false, clusterMode: false, tls: false, waitServer: false,
     durable: false, stopOnFailure: false, fastfail: false, dumpLogs: false, dontClean: false,
@@ -83,6 +83,7 @@ t.test('every flag', async (t) => {
     [['--stack-logging'], { unsupported: ['--stack-logging'] }],
     [['--tls', '--valgrind', '--tls', '--stack-logging'], { tls: true, unsupported: ['--tls', '--valgrind', '--stack-logging'] }],
     [['--server', '/opt/redis/src/redis-server'], { server: '/opt/redis/src/redis-server' }],
+    [['--other-server', '/opt/valkey/src/valkey-server'], { otherServer: '/opt/valkey/src/valkey-server' }],
     [['--seed', '0'], { seed: 0 }],
     [['--seed', '4294967295'], { seed: 4294967295 }],
     [['--seed', '00042'], { seed: 42 }],
@@ -262,7 +263,7 @@ t.test('help text', async (t) => {
     '--ignore-encoding', '--ignore-digest', '--config', '--host', '--port', '--baseport', '--portcount',
     '--singledb', '--cluster-mode', '--durable', '--stop', '--fastfail', '--loop', '--loops', '--wait-server',
     '--dump-logs', '--dont-clean', '--dont-pre-clean', '--verbose', '--quiet', '--tls', '--valgrind',
-    '--stack-logging', '--help', '--server', '--seed', '--until-fail', '--shard', '--test-timeout',
+    '--stack-logging', '--help', '--server', '--other-server', '--seed', '--until-fail', '--shard', '--test-timeout',
     '--flush-external', '--junit', '--json', '--tap', '--durations', '--artifacts',
   ];
   const lines = help.split('\n');

@@ -195,6 +195,9 @@ t.test('tagsAcceptable', async (t) => {
     ['large-memory with the flag', ['large-memory'], { largeMemory: true }, undefined],
     ['tls before large-memory', ['large-memory', 'tls:skip'], { tls: true }, 'Not supported in tls mode'],
     ['mode tags are exact', ['external:skip*'], { external: true }, undefined],
+    ['needs:other-server without --other-server', ['needs:other-server'], {}, 'needs:other-server: pass --other-server PATH to run it'],
+    ['needs:other-server with --other-server', ['needs:other-server'], { otherServer: true }, undefined],
+    ['large-memory before needs:other-server', ['needs:other-server', 'large-memory'], {}, 'large memory flag not provided'],
   ];
   for (const [what, tags, rules, reason] of cases) {
     const expected = reason === undefined ? { ok: true } : { ok: false, reason };

@@ -15,7 +15,7 @@ import type { Reply } from '../harness/client/resp.ts';
 import { RedisServer, type SpawnContext } from '../harness/servers/server.ts';
 import { toolPath, type ToolName } from '../harness/tools/programs.ts';
 import { SERVER_BINARY, testRun } from './support/env.ts';
-import { toolsDirFor } from '../harness/runner/binary.ts';
+import { resolveTools } from '../harness/runner/binary.ts';
 
 import { crc64 } from '../fixtures/rdb/crc64.ts';
 import { lzfCompress, lzfDecompress } from '../fixtures/rdb/lzf.ts';
@@ -52,9 +52,9 @@ const PORT_BASE = {
   rdbPreamble: 57720,
 } as const;
 
-/** Runs a redis-check-* tool found on PATH (no suite context here); never throws on a non-zero exit. */
+/** Runs a redis-check-* tool as a run finds it for the server (no suite context here); never throws on a non-zero exit. */
 async function runCheck(tool: ToolName, path: string) {
-  const res = await execa(toolPath(tool, toolsDirFor(SERVER_BINARY)), [path], { reject: false });
+  const res = await execa(toolPath(tool, resolveTools(SERVER_BINARY).tools), [path], { reject: false });
   return { code: res.exitCode, stdout: res.stdout, out: `${res.stdout}\n${res.stderr}` };
 }
 

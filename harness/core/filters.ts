@@ -218,7 +218,12 @@ export interface TagPolicy {
   largeMemory: boolean;
   clusterMode: boolean;
   tls: boolean;
+  /** --other-server was given: needs:other-server blocks may run. */
+  otherServer?: boolean;
 }
+
+/** The tag of blocks that start a server from --other-server (startServer({ otherServer: true })). */
+export const NEEDS_OTHER_SERVER = 'needs:other-server';
 
 export type TagVerdict = { ok: true } | { ok: false; reason: string };
 
@@ -242,6 +247,7 @@ export function tagsAcceptable(tags: readonly string[], policy: TagPolicy): TagV
   if (policy.clusterMode && has('cluster:skip')) return { ok: false, reason: 'Not supported in cluster mode' };
   if (policy.tls && has('tls:skip')) return { ok: false, reason: 'Not supported in tls mode' };
   if (!policy.largeMemory && has('large-memory')) return { ok: false, reason: 'large memory flag not provided' };
+  if (!policy.otherServer && has(NEEDS_OTHER_SERVER)) return { ok: false, reason: `${NEEDS_OTHER_SERVER}: pass --other-server PATH to run it` };
   return { ok: true };
 }
 

@@ -1,8 +1,12 @@
+import { toolsOnPath, type ToolPaths } from './forks.ts';
+
 /** What a worker needs to know of the command line to run suites. */
 export interface RunSettings {
   binary: string;
-  /** Directory of redis-cli, redis-benchmark, redis-check-* (beside the server, else PATH). */
-  toolsDir: string | null;
+  /** --other-server: the binary needs:other-server blocks start ('' when not given). */
+  otherBinary: string;
+  /** The program for each tool, found by the server binary's prefix (runner/binary.ts resolveTools). */
+  tools: ToolPaths;
   host: string;
   port: number;
   external: boolean;
@@ -46,7 +50,8 @@ export interface RunSettings {
 export function defaultSettings(partial: Partial<RunSettings> = {}): RunSettings {
   return {
     binary: 'redis-server',
-    toolsDir: null,
+    otherBinary: '',
+    tools: toolsOnPath(),
     host: '127.0.0.1',
     port: 6379,
     external: false,

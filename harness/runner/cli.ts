@@ -43,6 +43,8 @@ export interface Options {
   ignoreDigest: boolean;
   // Servers
   server: string | undefined;
+  /** The second binary needs:other-server blocks start (integration/cross-version). */
+  otherServer: string | undefined;
   globalOverrides: [directive: string, value: string][];
   host: string;
   external: boolean; // set by --host
@@ -99,6 +101,7 @@ export function defaultOptions(): Options {
     ignoreEncoding: false,
     ignoreDigest: false,
     server: undefined,
+    otherServer: undefined,
     globalOverrides: [],
     host: '127.0.0.1',
     external: false,
@@ -287,8 +290,13 @@ const TCL_FLAGS: Flag[] = [
 const ADDED_FLAGS: Flag[] = [
   {
     name: '--server', args: ['<path>'],
-    help: 'The server binary to test; redis-cli and friends are looked up beside it, then on PATH.',
+    help: 'The server binary to test; its tools by its prefix (valkey-cli for valkey-server) beside it, then on PATH.',
     apply: (o, [v]) => { o.server = v; },
+  },
+  {
+    name: '--other-server', args: ['<path>'],
+    help: 'A second server binary: needs:other-server tests (integration/cross-version) run against both.',
+    apply: (o, [v]) => { o.otherServer = v; },
   },
   { name: '--seed', args: ['<n>'], help: 'Seed for every random choice, to replay a run (0 to 4294967295).', apply: (o, [v]) => { o.seed = seed(v); } },
   { name: '--until-fail', args: [], help: 'Run the selected units again and again until a test fails.', apply: (o) => { o.untilFail = true; } },

@@ -29,6 +29,13 @@ export interface RunMeta {
   /** CPU seconds by kind (see cpuTotals in runner.ts). */
   cpu?: Record<string, number>;
   server: string;
+  /** From the binary's --version: redis, valkey...; absent for an external server. */
+  serverName?: string;
+  serverVersion?: string;
+  /** The program each tool ran as. */
+  tools?: Record<string, string>;
+  /** --other-server's binary, name and version. */
+  otherServer?: { binary: string; name: string; version: string };
   startedAt: string;
   units: Array<{ unit: string; seconds: number }>;
   passed: number;

@@ -7,6 +7,7 @@ import { cleanStaleRuns, NODE_ARGS, PROJECT_ROOT, RunDir, runnableFile } from '.
 import type { Task, WorkerCpu, WorkerEvent } from '../core/messages.ts';
 import { TapStream, type TestRecord, writeJsonReport, writeJunitReport } from './reports.ts';
 import type { RunSettings } from '../core/settings.ts';
+import { serverTitle, type ServerIdentity } from '../core/forks.ts';
 
 const WORKER_FILE = runnableFile(path.join(PROJECT_ROOT, 'harness', 'worker', 'main.ts'));
 
@@ -29,6 +30,9 @@ export interface RunPlan {
   tap?: boolean;
   junitFile?: string;
   jsonFile?: string;
+  /** The server's name and version (its --version), recorded in --json; none for an external server. */
+  serverIdentity?: ServerIdentity;
+  otherServerIdentity?: ServerIdentity & { binary: string };
   /** The command that reruns one failed test (printed with each failure). */
   rerunCommand: (unit: string, test: string) => string;
   out?: (line: string) => void;
@@ -339,7 +343,7 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
         }),
     ),
   );
-  for (const pid of run.killLeftovers()) out(`Killing still running Redis server ${pid}`);
+  for (const pid of run.killLeftovers()) out(`Killing still running ${serverTitle(plan.settings.binary)} server ${pid}`);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   process.off('SIGHUP', onSignal);
@@ -366,6 +370,10 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
     seed,
     cpu,
     server: plan.settings.binary,
+    serverName: plan.serverIdentity?.name,
+    serverVersion: plan.serverIdentity?.version,
+    tools: plan.settings.tools,
+    otherServer: plan.otherServerIdentity,
     startedAt,
     units: result.unitSeconds.map(([unit, seconds]) => ({ unit, seconds })),
     passed: result.passed,

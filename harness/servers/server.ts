@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { buildServerConfig, loadConfigTemplate, Overrides, ServerConfig, writeConfigFile } from './config.ts';
 import { PortAllocator } from './ports.ts';
 import { sanitizerErrorsIn } from '../core/logs.ts';
+import { serverTitle } from '../core/forks.ts';
 import { encodeCommand } from '../client/resp.ts';
 import { isAlive, pauseProcess, processState, resumeProcess, RunDir } from '../core/processes.ts';
 
@@ -44,9 +45,10 @@ export interface StartOptions {
 }
 
 export class ServerStartError extends Error {
-  constructor(readonly configFile: string, readonly detail: string) {
+  /** `binary` names the server in the message: "Can't start the Valkey server" for valkey-server. */
+  constructor(readonly configFile: string, readonly detail: string, binary: string) {
     const config = existsSync(configFile) ? readFileSync(configFile, 'utf8') : '(config file missing)';
-    super(`Can't start the Redis server\nCONFIGURATION:\n${config}\nERROR:\n${detail.trim()}`);
+    super(`Can't start the ${serverTitle(binary)} server\nCONFIGURATION:\n${config}\nERROR:\n${detail.trim()}`);
     this.name = 'ServerStartError';
   }
 }
@@ -166,7 +168,7 @@ export class RedisServer {
       const outcome = await server.spawnAndWait(opts.waitReady ?? true);
       if (outcome === 'ready') return server;
       // Another process took the port between probe and bind: move to the next one.
-      if (attempt >= 20) throw new ServerStartError(configFile, `port busy ${attempt + 1} times in a row:\n${readText(server.stdout)}`);
+      if (attempt >= 20) throw new ServerStartError(configFile, `port busy ${attempt + 1} times in a row:\n${readText(server.stdout)}`, ctx.binary);
       ctx.onEvent?.({ kind: 'port-busy', pid: server.pid, port: server.port });
       const next = await ctx.ports.take(ctx.host);
       server.port = next;
@@ -185,7 +187,7 @@ export class RedisServer {
     });
     closeSync(out);
     closeSync(err);
-    if (child.pid === undefined) throw new ServerStartError(this.configFile, `could not spawn ${this.ctx.binary}: check --server`);
+    if (child.pid === undefined) throw new ServerStartError(this.configFile, `could not spawn ${this.ctx.binary}: check --server`, this.ctx.binary);
     this.pid = child.pid;
     this.exitCode = null;
     this.exitSignal = null;
@@ -222,7 +224,7 @@ export class RedisServer {
         // Without waitReady a server that logged its start counts as started even if it exited
         // since (as Tcl's wait_server_started): the test looks at why, e.g. a failed AOF load.
         if (!waitReady && spawned(readTextFrom(this.stdout, logOffset))) return 'ready';
-        throw new ServerStartError(this.configFile, `${readText(this.stdout)}\n${readText(this.stderr)}`);
+        throw new ServerStartError(this.configFile, `${readText(this.stdout)}\n${readText(this.stderr)}`, this.ctx.binary);
       }
       const started = waitReady ? fresh.includes(READY_LINE) : spawned(fresh);
       if (started && (!waitReady || (await pingOnce(this.host, this.port)))) {
@@ -231,7 +233,7 @@ export class RedisServer {
       }
       if (Date.now() > deadline) {
         await this.kill('SIGKILL');
-        throw new ServerStartError(this.configFile, `not ready after ${this.ctx.readyTimeoutMs ?? 120_000} ms:\n${readText(this.stdout)}`);
+        throw new ServerStartError(this.configFile, `not ready after ${this.ctx.readyTimeoutMs ?? 120_000} ms:\n${readText(this.stdout)}`, this.ctx.binary);
       }
       await sleep(delay);
       delay = Math.min(delay * 2, 4); // a server is ready ~10 ms after spawn: look often
@@ -314,7 +316,7 @@ export class RedisServer {
     if (test) appendFileSync(this.stdout, `### Restarting server for test ${test}\n`);
     this.ctx.onEvent?.({ kind: 'restart', pid: this.pid, port: this.port });
     const outcome = await this.spawnAndWait(opts.waitReady ?? true);
-    if (outcome === 'port-busy') throw new ServerStartError(this.configFile, `port ${this.port} was taken while restarting`);
+    if (outcome === 'port-busy') throw new ServerStartError(this.configFile, `port ${this.port} was taken while restarting`, this.ctx.binary);
   }
 
   /** SIGSTOP, confirmed by the process state in /proc. */
@@ -344,12 +346,12 @@ export class RedisServer {
     return text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
   }
 
-  /** Lines from the first crash marker on: the bug report or a warning-level line. */
+  /** Lines from the first crash marker on: the bug report (REDIS, VALKEY... BUG REPORT START) or a warning-level line. */
   crashReport(): string {
     const result: string[] = [];
     let capturing = false;
     for (const line of this.log().split('\n')) {
-      if (line.includes('REDIS BUG REPORT START') || /^\d+:[A-Z] .* # .*(ASSERTION FAILED|crashed by signal|Guru Meditation)/.test(line)) capturing = true;
+      if (line.includes(' BUG REPORT START') || /^\d+:[A-Z] .* # .*(ASSERTION FAILED|crashed by signal|Guru Meditation)/.test(line)) capturing = true;
       if (capturing) result.push(line);
     }
     return result.join('\n').trim();

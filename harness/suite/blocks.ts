@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { AssertionError } from '../core/values.ts';
-import { tagsAcceptable } from '../core/filters.ts';
+import { NEEDS_OTHER_SERVER, tagsAcceptable } from '../core/filters.ts';
 import { ServerHandle } from '../servers/handle.ts';
 import { START_SERVER_FAILURE } from '../core/messages.ts';
 import { RedisServer, ServerStartError } from '../servers/server.ts';
@@ -48,7 +48,7 @@ export async function tags(tagList: string[], body: () => Promise<void>): Promis
 export async function startServer(options: ServerBlockOptions, body: (server: ServerHandle) => Promise<void>): Promise<void> {
   const c = ctx();
   if (!c.enterTopLevel()) return;
-  const n = pushTags(c, options.tags);
+  const n = pushTags(c, options.otherServer ? [...(options.tags ?? []), NEEDS_OTHER_SERVER] : options.tags);
   try {
     const verdict = tagsAcceptable(c.tags, c.tagPolicy());
     if (!verdict.ok) {
@@ -65,7 +65,7 @@ export async function startServer(options: ServerBlockOptions, body: (server: Se
 async function runSpawned(c: UnitContext, options: ServerBlockOptions, body: (server: ServerHandle) => Promise<void>): Promise<void> {
   let server: RedisServer;
   try {
-    server = await RedisServer.start(c.spawnContext(), { ...options, waitReady: true });
+    server = await RedisServer.start(c.spawnContext(options.otherServer), { ...options, waitReady: true });
   } catch (err) {
     if (!(err instanceof ServerStartError)) throw err;
     c.failed++;

@@ -1,18 +1,13 @@
 import { execa, type Options as ExecaOptions } from 'execa';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { ctx, settings } from '../worker/context.ts';
 import type { ServerHandle } from '../servers/handle.ts';
+import type { ToolName, ToolPaths } from '../core/forks.ts';
 
-export type ToolName = 'redis-cli' | 'redis-benchmark' | 'redis-check-aof' | 'redis-check-rdb';
+export type { ToolName } from '../core/forks.ts';
 
-/** A tool beside the server binary (so a build tree tests its own tools), else the one on PATH. */
-export function toolPath(tool: ToolName, toolsDir: string | null = settings().toolsDir): string {
-  if (toolsDir) {
-    const candidate = path.join(toolsDir, tool);
-    if (existsSync(candidate)) return candidate;
-  }
-  return tool;
+/** The program a tool runs as: the server's own (valkey-cli beside valkey-server), as the runner chose it. */
+export function toolPath(tool: ToolName, tools: ToolPaths = settings().tools): string {
+  return tools[tool];
 }
 
 /**

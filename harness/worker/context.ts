@@ -27,6 +27,8 @@ export interface ServerBlockOptions extends Omit<StartOptions, 'overrides'> {
   overrides?: Overrides;
   tags?: string[];
   keepPersistence?: boolean;
+  /** Start it from --other-server's binary (the block gets the needs:other-server tag). */
+  otherServer?: boolean;
 }
 
 
@@ -77,7 +79,10 @@ export class UnitContext {
 
   tagPolicy(): TagPolicy {
     const s = this.settings;
-    return { allowTags: s.allowTags, denyTags: s.denyTags, external: s.external, singledb: s.singledb, largeMemory: s.largeMemory, clusterMode: s.clusterMode, tls: s.tls };
+    return {
+      allowTags: s.allowTags, denyTags: s.denyTags, external: s.external, singledb: s.singledb, largeMemory: s.largeMemory, clusterMode: s.clusterMode, tls: s.tls,
+      otherServer: s.otherBinary !== '',
+    };
   }
 
   /**
@@ -116,9 +121,10 @@ export class UnitContext {
     }
   }
 
-  spawnContext() {
+  /** How this unit spawns a server: from --server's binary, or with otherServer from --other-server's. */
+  spawnContext(otherServer = false) {
     return {
-      binary: this.settings.binary,
+      binary: otherServer ? this.otherBinary() : this.settings.binary,
       run: this.run,
       ports: this.ports,
       host: this.settings.host,
@@ -133,10 +139,15 @@ export class UnitContext {
     };
   }
 
+  private otherBinary(): string {
+    if (!this.settings.otherBinary) throw new Error('otherServer: true needs --other-server PATH: tag the block needs:other-server so it is left out without it');
+    return this.settings.otherBinary;
+  }
+
   /** Start a server outside a block (Tcl start_server without code); it is stopped at the unit's end at the latest. */
   async spawnLoose(opts: ServerBlockOptions): Promise<ServerHandle> {
     const waitReady = opts.waitReady ?? true;
-    const server = await RedisServer.start(this.spawnContext(), { ...opts, waitReady });
+    const server = await RedisServer.start(this.spawnContext(opts.otherServer), { ...opts, waitReady });
     const handle = await ServerHandle.open(server, this.settings.singledb, waitReady);
     this.looseServers.add(handle);
     return handle;
