@@ -47,11 +47,20 @@ async function main(argv: string[]): Promise<number> {
   const loops = options.loop || options.untilFail ? Infinity : (options.loops ?? 1);
   if (!options.quiet && !options.tap) {
     const target = options.external ? `external server ${options.host}:${options.port}` : binary;
-    process.stdout.write(`runtest-ts: ${units.length} unit(s) against ${target}, ${clients} client(s), seed ${seed}\n`);
+    const copies = options.repeat > 1 ? `, ${options.repeat} copies of each at once` : '';
+    process.stdout.write(`runtest-ts: ${units.length} unit(s)${copies} against ${target}, ${clients} client(s), seed ${seed}\n`);
   }
   const base = ['./runtest', ...(options.server ? ['--server', options.server] : []), ...(options.external ? ['--host', options.host, '--port', String(options.port)] : [])];
   for (const [k, v] of options.globalOverrides) base.push('--config', k, v);
   if (options.singledb) base.push('--singledb');
+  // A --repeat copy reruns with the run's own filters: what it ran, under its seed.
+  const filters = [
+    ...options.only.flatMap((p) => ['--only', shellQuote(p)]),
+    ...options.skipTests.flatMap((p) => ['--skiptest', shellQuote(p)]),
+    ...(options.allowTags.length + options.denyTags.length > 0 ? ['--tags', shellQuote([...options.allowTags, ...options.denyTags.map((t) => `-${t}`)].join(' '))] : []),
+    ...(options.accurate ? ['--accurate'] : []),
+    ...(options.largeMemory ? ['--large-memory'] : []),
+  ];
   const result = await runUnits({
     units,
     settings: defaultSettings({
@@ -94,11 +103,17 @@ async function main(argv: string[]): Promise<number> {
     dontPreClean: options.dontPreClean,
     loops,
     untilFail: options.untilFail,
+    repeat: options.repeat,
+    htmlDir: options.html,
+    commandLine: ['./runtest', ...argv.map(shellQuote)].join(' '),
+    github: options.github || process.env.GITHUB_ACTIONS === 'true',
     tap: options.tap,
     junitFile: options.junit,
     jsonFile: options.json,
-    rerunCommand: (unit, name) =>
-      [...base, '--single', unit, ...(name === START_SERVER_FAILURE ? [] : ['--only', shellQuote(name)]), '--seed', String(seed)].join(' '),
+    rerunCommand: (unit, name, testSeed) =>
+      name === undefined
+        ? [...base, '--single', unit, ...filters, '--seed', String(testSeed)].join(' ')
+        : [...base, '--single', unit, ...(name === START_SERVER_FAILURE ? [] : ['--only', shellQuote(name)]), '--seed', String(testSeed)].join(' '),
   });
   return result.exitCode;
 }
