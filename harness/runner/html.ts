@@ -248,7 +248,7 @@ export function writeHtmlReport(dir: string, input: HtmlReportInput): string {
     `<dt>Seed</dt><dd id="seed">${input.seed}</dd>`,
     `<dt>Command</dt><dd><code id="command">${esc(input.commandLine)}</code></dd>`,
     `<dt>Started</dt><dd>${esc(input.startedAt)}</dd>`,
-    `<dt>Result</dt><dd id="counts"><span class="passed">${input.passed} passed</span>, <span class="failed">${input.failed} failed</span>${input.skipped ? `, ${input.skipped} skipped` : ''}</dd>`,
+    `<dt>Result</dt><dd id="counts"><span class="passed">${input.passed} passed</span>, <span class="${input.failed > 0 ? 'failed' : 'none-failed'}">${input.failed} failed</span>${input.skipped ? `, ${input.skipped} skipped` : ''}</dd>`,
     '</dl></header>',
     failures.length > 0 ? `<section id="failures"><h2>Failed tests (${failures.length})</h2>${failures.map((r, i) => failureSection(r, i + 1, root, input)).join('\n')}</section>` : '<p class="all-passed">All tests passed.</p>',
     flakeSection(input),
