@@ -85,7 +85,7 @@ export function timelineSvg(t: TimelineFile): string {
   const left = 230;
   const right = 20;
   const top = 34;
-  const laneHeight = 48;
+  const laneHeight = 64;
   const height = top + lanes.length * laneHeight + 34;
   const x = (at: number) => left + ((at - from) / (to - from)) * (width - left - right);
   const laneY = (id: string) => top + lanes.findIndex((l) => l.id === id) * laneHeight + laneHeight / 2;
@@ -119,10 +119,20 @@ export function timelineSvg(t: TimelineFile): string {
     const own = m.at >= testStart;
     parts.push(`<line class="test-line${own ? ' own' : ''}" x1="${x(m.at).toFixed(1)}" x2="${x(m.at).toFixed(1)}" y1="${top - 6}" y2="${top + lanes.length * laneHeight}" />`);
   }
+  // Marks closer than a mark's width step outward from the lane line instead of hiding each other.
+  const lastX = new Map<string, number[]>();
+  const MARK_GAP = 11;
   for (const m of shown) {
     const style = kindStyle(m.kind);
     if (m.lane !== HARNESS_LANE && !lanes.some((l) => l.id === m.lane)) continue;
-    const y = m.lane === HARNESS_LANE ? top - 14 : laneY(m.lane) + style.row * 11;
+    const row = `${m.lane}\u0000${style.row}`;
+    const levels = lastX.get(row) ?? [];
+    let level = levels.findIndex((at) => x(m.at) - at >= MARK_GAP);
+    if (level < 0) level = Math.min(levels.length, 2);
+    levels[level] = x(m.at);
+    lastX.set(row, levels);
+    const outward = style.row === 0 ? (level % 2 === 0 ? level / 2 : -(level + 1) / 2) * 9 : style.row * level * 9;
+    const y = m.lane === HARNESS_LANE ? top - 14 : laneY(m.lane) + style.row * 11 + outward;
     const text = `${clock(m.at)} [${m.lane}] ${m.text}`;
     const cx = x(m.at).toFixed(1);
     const shape =
