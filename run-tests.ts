@@ -51,7 +51,8 @@ async function main(argv: string[]): Promise<number> {
   const loops = options.loop || options.untilFail ? Infinity : (options.loops ?? 1);
   if (!options.quiet && !options.tap) {
     const target = options.external ? `external server ${options.host}:${options.port}` : binary;
-    process.stdout.write(`runtest-ts: ${units.length} unit(s) against ${target}, ${clients} client(s), seed ${seed}\n`);
+    const copies = options.repeat > 1 ? `, ${options.repeat} copies of each at once` : '';
+    process.stdout.write(`runtest-ts: ${units.length} unit(s)${copies} against ${target}, ${clients} client(s), seed ${seed}\n`);
     if (!options.external) process.stdout.write(serverLine('server', binary, identity ?? null) + '\n');
     if (otherBinary) process.stdout.write(serverLine('other server', otherBinary, otherIdentity ?? null) + '\n');
     process.stdout.write(toolsLine(tools) + '\n');
@@ -61,6 +62,14 @@ async function main(argv: string[]): Promise<number> {
   const base = ['./runtest', ...(options.server ? ['--server', options.server] : []), ...(otherBinary ? ['--other-server', otherBinary] : []), ...(options.external ? ['--host', options.host, '--port', String(options.port)] : [])];
   for (const [k, v] of options.globalOverrides) base.push('--config', k, v);
   if (options.singledb) base.push('--singledb');
+  // A --repeat copy reruns with the run's own filters: what it ran, under its seed.
+  const filters = [
+    ...options.only.flatMap((p) => ['--only', shellQuote(p)]),
+    ...options.skipTests.flatMap((p) => ['--skiptest', shellQuote(p)]),
+    ...(options.allowTags.length + options.denyTags.length > 0 ? ['--tags', shellQuote([...options.allowTags, ...options.denyTags.map((t) => `-${t}`)].join(' '))] : []),
+    ...(options.accurate ? ['--accurate'] : []),
+    ...(options.largeMemory ? ['--large-memory'] : []),
+  ];
   const result = await runUnits({
     units,
     settings: defaultSettings({
@@ -104,13 +113,19 @@ async function main(argv: string[]): Promise<number> {
     dontPreClean: options.dontPreClean,
     loops,
     untilFail: options.untilFail,
+    repeat: options.repeat,
+    htmlDir: options.html,
+    commandLine: ['./runtest', ...argv.map(shellQuote)].join(' '),
+    github: options.github || process.env.GITHUB_ACTIONS === 'true',
     tap: options.tap,
     junitFile: options.junit,
     jsonFile: options.json,
     serverIdentity: identity,
     otherServerIdentity: otherIdentity && { binary: otherBinary, ...otherIdentity },
-    rerunCommand: (unit, name) =>
-      [...base, '--single', unit, ...(name === START_SERVER_FAILURE ? [] : ['--only', shellQuote(name)]), '--seed', String(seed)].join(' '),
+    rerunCommand: (unit, name, testSeed) =>
+      name === undefined
+        ? [...base, '--single', unit, ...filters, '--seed', String(testSeed)].join(' ')
+        : [...base, '--single', unit, ...(name === START_SERVER_FAILURE ? [] : ['--only', shellQuote(name)]), '--seed', String(testSeed)].join(' '),
   });
   return result.exitCode;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the harness needs on a fresh machine: redis-server/redis-tools (apt) and npm packages.
+# --browser also installs Debian's chromium, for the HTML report's browser test (test/html-report.test.ts).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -7,9 +8,9 @@ need_apt=0
 for tool in redis-server redis-cli redis-benchmark redis-check-aof redis-check-rdb tclsh; do
   command -v "$tool" >/dev/null 2>&1 || need_apt=1
 done
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
 if [ "$need_apt" = 1 ]; then
-  sudo=""
-  [ "$(id -u)" = 0 ] || sudo="sudo"
   echo "setup: installing redis-server, redis-tools and tcl (the self-tests compare with Tcl) with apt-get"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server redis-tools tcl >/dev/null
@@ -18,4 +19,10 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ "${1:-}" = --browser ] && ! command -v chromium >/dev/null 2>&1; then
+  echo "setup: installing chromium with apt-get (the HTML report's browser test)"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi

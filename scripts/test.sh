@@ -3,7 +3,7 @@
 # against the real server. Ends with one line "N passed, M failed" summing both.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash scripts/setup.sh || exit 1
+bash scripts/setup.sh --browser || exit 1  # the HTML report's test drives chromium
 
 status=0
 npx tsc --noEmit || { echo "typecheck failed"; status=1; }

@@ -264,7 +264,7 @@ t.test('help text', async (t) => {
     '--singledb', '--cluster-mode', '--durable', '--stop', '--fastfail', '--loop', '--loops', '--wait-server',
     '--dump-logs', '--dont-clean', '--dont-pre-clean', '--verbose', '--quiet', '--tls', '--valgrind',
     '--stack-logging', '--help', '--server', '--other-server', '--seed', '--until-fail', '--shard', '--test-timeout',
-    '--flush-external', '--junit', '--json', '--tap', '--durations', '--artifacts',
+    '--flush-external', '--junit', '--json', '--tap', '--durations', '--artifacts', '--repeat', '--html', '--github',
   ];
   const lines = help.split('\n');
   const flagLines = lines.filter((line) => line.startsWith('--'));

@@ -119,10 +119,12 @@ t.test('--test-timeout: the hung test fails, its servers die, logs are kept, the
   t.same(processesUnder(tmp), [], 'no server left');
 });
 
-t.test('--loops prints per-test runs and failures', async (t) => {
+t.test('--loops ends with the flake table: per-test runs, failures, and each failing pass with its rerun', async (t) => {
   const { env } = isolated(t);
   const r = await runtest(['--single', 'integration/failing', '--loops', '2'], env);
-  t.match(r.all, /Loop summary: 2 passes\n {2}integration\/failing: fails on purpose: 2 failed of 2 runs/);
+  t.match(r.all, /^Flake table \(2 passes\):$/m);
+  t.match(r.all, /^ {2}0\/2 +0\.0% +\[0\.0%, \d+\.\d%\] +integration\/failing: passes before$/m);
+  t.match(r.all, /^ {2}2\/2 +100\.0% +\[\d+\.\d%, 100\.0%\] +integration\/failing: fails on purpose\n {6}pass 1, seed (\d+): \.\/runtest --single integration\/failing --only 'fails on purpose' --seed \1\n {6}pass 2, seed \1: /m);
   t.match(r.all, /\n4 passed, 2 failed/);
   const until = await runtest(['--single', 'integration/failing', '--until-fail'], env);
   t.match(until.all, /\n2 passed, 1 failed/, 'stops after the first failing pass');

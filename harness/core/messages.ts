@@ -3,7 +3,7 @@ export type WorkerEvent =
   | { type: 'ready' }
   | { type: 'testing'; unit: string; name: string }
   | { type: 'ok'; unit: string; name: string; ms: number; servers?: ServerInfo[] }
-  | { type: 'err'; unit: string; name: string; message: string; file: string; ms: number; servers?: ServerInfo[]; artifacts?: string }
+  | { type: 'err'; unit: string; name: string; message: string; file: string; ms: number; servers?: ServerInfo[]; artifacts?: string; location?: SourceLocation }
   | { type: 'skip'; unit: string; name: string }
   | { type: 'ignore'; unit: string; text: string }
   | { type: 'exception'; unit: string; message: string }
@@ -26,6 +26,12 @@ export interface WorkerCpu {
   tools: number;
 }
 
+/** Where a test() call sits in its suite file (project-relative path, 1-based line), for CI annotations. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+}
+
 export interface ServerInfo {
   label: string;
   port: number;
@@ -42,6 +48,9 @@ export interface Task {
   block: number | null;
   /** Run only this run_solo block of the unit (nothing else of it). */
   solo?: { index: number; name: string };
+  /** --repeat: this is copy `copy` of the unit, run under `seed` instead of the run seed. */
+  copy?: number;
+  seed?: number;
 }
 
 export type RunnerCommand = { type: 'run'; task: Task } | { type: 'exit' };

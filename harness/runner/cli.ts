@@ -32,6 +32,8 @@ export interface Options {
   loop: boolean;
   loops: number | undefined;
   untilFail: boolean;
+  /** --repeat N: copies of the selected units run at once (1: none). */
+  repeat: number;
   shard: Shard | undefined;
   seed: number | undefined;
   // What the tests do
@@ -69,6 +71,9 @@ export interface Options {
   junit: string | undefined;
   tap: boolean;
   json: string | undefined;
+  html: string | undefined;
+  /** --github: GitHub Actions annotations for failed tests (also on with GITHUB_ACTIONS=true). */
+  github: boolean;
   artifacts: string | undefined;
   durations: string | undefined;
   help: boolean;
@@ -92,6 +97,7 @@ export function defaultOptions(): Options {
     loop: false,
     loops: undefined,
     untilFail: false,
+    repeat: 1,
     shard: undefined,
     seed: undefined,
     accurate: false,
@@ -124,6 +130,8 @@ export function defaultOptions(): Options {
     junit: undefined,
     tap: false,
     json: undefined,
+    html: undefined,
+    github: false,
     artifacts: undefined,
     durations: undefined,
     help: false,
@@ -300,12 +308,19 @@ const ADDED_FLAGS: Flag[] = [
   },
   { name: '--seed', args: ['<n>'], help: 'Seed for every random choice, to replay a run (0 to 4294967295).', apply: (o, [v]) => { o.seed = seed(v); } },
   { name: '--until-fail', args: [], help: 'Run the selected units again and again until a test fails.', apply: (o) => { o.untilFail = true; } },
+  {
+    name: '--repeat', args: ['<n>'],
+    help: 'Run n copies of the selected units at once, each under its own seed; ends with a flake table.',
+    apply: (o, [v]) => { o.repeat = positiveInteger('--repeat', v); },
+  },
   { name: '--shard', args: ['<k>/<n>'], help: 'Run only the k-th of n equal shares of the units (for CI splits).', apply: (o, [v]) => { o.shard = shard(v); } },
   { name: '--test-timeout', args: ['<sec>'], help: 'Fail a single test that runs longer than this.', apply: (o, [v]) => { o.testTimeout = seconds('--test-timeout', v); } },
   { name: '--flush-external', args: [], help: 'With --host: FLUSHALL the external server before each unit.', apply: (o) => { o.flushExternal = true; } },
   { name: '--junit', args: ['<file>'], help: 'Also write the results as JUnit XML to this file.', apply: (o, [v]) => { o.junit = v; } },
   { name: '--json', args: ['<file>'], help: 'Also write the results as JSON to this file.', apply: (o, [v]) => { o.json = v; } },
   { name: '--tap', args: [], help: 'Print the results as TAP instead of the usual lines.', apply: (o) => { o.tap = true; } },
+  { name: '--html', args: ['<dir>'], help: 'Also write an HTML report (failures with server timelines) into this directory.', apply: (o, [v]) => { o.html = v; } },
+  { name: '--github', args: [], help: 'Print a GitHub Actions ::error annotation per failed test (on with GITHUB_ACTIONS=true).', apply: (o) => { o.github = true; } },
   { name: '--durations', args: ['<file>'], help: 'Write every test and unit duration to this file.', apply: (o, [v]) => { o.durations = v; } },
   { name: '--artifacts', args: ['<dir>'], help: 'Copy the logs and directories of failed tests into this directory.', apply: (o, [v]) => { o.artifacts = v; } },
 ];
@@ -386,6 +401,9 @@ export function parseArgs(argv: readonly string[]): Options {
     i += flag.args.length;
     flag.apply(o, values);
     if (o.help) return o;
+  }
+  if (o.repeat > 1 && o.external) {
+    throw new UsageError('--repeat runs copies side by side on servers the harness starts: drop --host, or --repeat');
   }
   if (o.flushExternal && !o.external) {
     throw new UsageError('--flush-external only applies to an external server: add --host <addr>');

@@ -44,3 +44,12 @@ export class TclFormat {
     return `${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`;
   }
 }
+
+/** GitHub's workflow-command escaping: data keeps one line, property values lose their separators. */
+const escapeData = (text: string) => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeProperty = (text: string) => escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/** `::error file=suites/x.ts,line=N::...`: GitHub Actions annotates that line of the suite with the failure. */
+export function githubAnnotation(file: string, line: number | undefined, message: string): string {
+  return `::error file=${escapeProperty(file)}${line ? `,line=${line}` : ''}::${escapeData(message)}`;
+}

@@ -18,6 +18,8 @@ export interface TestRecord {
   endedAt: number;
   seed: number;
   pass: number;
+  /** --repeat: which copy of the unit (1-based). */
+  copy?: number;
   message?: string;
   rerun?: string;
   servers?: ServerInfo[];

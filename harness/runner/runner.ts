@@ -2,12 +2,15 @@ import { ChildProcess, fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { makeChalk, TclFormat } from './output.ts';
+import { githubAnnotation, makeChalk, TclFormat } from './output.ts';
 import { cleanStaleRuns, NODE_ARGS, PROJECT_ROOT, RunDir, runnableFile } from '../core/processes.ts';
 import type { Task, WorkerCpu, WorkerEvent } from '../core/messages.ts';
 import { TapStream, type TestRecord, writeJsonReport, writeJunitReport } from './reports.ts';
 import type { RunSettings } from '../core/settings.ts';
 import { serverTitle, type ServerIdentity } from '../core/forks.ts';
+import { deriveSeed } from '../core/rng.ts';
+import { flakeTable, formatFlakeTable } from './flakes.ts';
+import { writeHtmlReport } from './html.ts';
 
 const WORKER_FILE = runnableFile(path.join(PROJECT_ROOT, 'harness', 'worker', 'main.ts'));
 
@@ -26,6 +29,14 @@ export interface RunPlan {
   loops: number;
   /** Stop at the first failure and keep everything. */
   untilFail: boolean;
+  /** --repeat: copies of each unit per pass, run at once, each under its own seed (1: no copies). */
+  repeat?: number;
+  /** --html: write the report into this directory at the end. */
+  htmlDir?: string;
+  /** The command line as given, for the HTML report. */
+  commandLine?: string;
+  /** --github (or GITHUB_ACTIONS=true): a `::error file=...,line=...::` line per failed test. */
+  github?: boolean;
   /** TAP 14 on stdout instead of the Tcl lines. */
   tap?: boolean;
   junitFile?: string;
@@ -33,8 +44,11 @@ export interface RunPlan {
   /** The server's name and version (its --version), recorded in --json; none for an external server. */
   serverIdentity?: ServerIdentity;
   otherServerIdentity?: ServerIdentity & { binary: string };
-  /** The command that reruns one failed test (printed with each failure). */
-  rerunCommand: (unit: string, test: string) => string;
+  /**
+   * The command that reruns one failed test under `seed` (printed with each failure); with `test`
+   * undefined, the one that reruns a whole --repeat copy: the unit, the run's filters, its seed.
+   */
+  rerunCommand: (unit: string, test: string | undefined, seed: number) => string;
   out?: (line: string) => void;
 }
 
@@ -51,10 +65,16 @@ export interface RunResult {
   exitCode: number;
 }
 
+/** A task as the runner tracks it: which pass of the run it belongs to. */
+type RunTask = Task & { pass: number };
+
+/** The unit a task belongs to, told apart from other copies and passes of it (split blocks share it). */
+const taskKey = (t: RunTask) => `${t.unit}\u0000${t.pass}\u0000${t.copy ?? 0}`;
+
 interface WorkerSlot {
   index: number;
   child: ChildProcess;
-  task: Task | null;
+  task: RunTask | null;
   state: string;
   startedAt: number;
   retiring: boolean;
@@ -80,14 +100,19 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
   const startedAt = new Date().toISOString();
   const result: RunResult = { passed: 0, failed: 0, skipped: 0, ignored: 0, exceptions: 0, failures: [], unitSeconds: [], tests: [], runDir: run.dir, exitCode: 0 };
   const workers: WorkerSlot[] = [];
-  const queue: Task[] = [];
+  const queue: RunTask[] = [];
   /** run_solo blocks, run one at a time once every other task is done (Tcl's run_solo). */
-  const soloQueue: Task[] = [];
+  const soloQueue: RunTask[] = [];
   const seed = plan.settings.seed;
+  const copies = plan.repeat ?? 1;
+  /** Copy k's seed: derived from the run seed, so `--seed S --repeat N` replays the whole set. */
+  const copySeeds = Array.from({ length: copies }, (_, k) => deriveSeed(seed, 'repeat', k + 1));
   let pass = 0;
   let completed = 0;
-  let totalUnits = plan.units.length;
+  let totalUnits = 0;
   const pendingBlocks = new Map<string, { left: number; count: number; startedAt: number }>();
+  /** `integration/x (copy 3/16)`: a unit as the [k/n done] and timing lines name it. */
+  const unitLabel = (t: RunTask) => (t.copy === undefined ? t.unit : `${t.unit} (copy ${t.copy}/${copies})`);
   /** The latest CPU report of each worker process (cumulative for its life). */
   const workerCpu = new Map<number, WorkerCpu>();
   let lastProgress = Date.now();
@@ -99,8 +124,13 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
   const enqueuePass = (): boolean => {
     if (pass >= plan.loops) return false;
     pass++;
-    for (const unit of plan.units) queue.push({ unit, block: null });
-    if (pass > 1) totalUnits += plan.units.length;
+    for (const unit of plan.units) {
+      if (copies === 1) queue.push({ unit, block: null, pass });
+      else for (let k = 1; k <= copies; k++) queue.push({ unit, block: null, pass, copy: k, seed: copySeeds[k - 1] });
+    }
+    // Every pass counts from the start when their number is known (valkey-io/valkey#2524: [1/3], not [-1/1]).
+    const perPass = plan.units.length * copies;
+    totalUnits = Number.isFinite(plan.loops) ? perPass * plan.loops : totalUnits + perPass;
     return true;
   };
   enqueuePass();
@@ -111,8 +141,8 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
     resolveEnd();
   };
 
-  const record = (r: Omit<TestRecord, 'seed' | 'pass' | 'endedAt'>) => {
-    const full: TestRecord = { ...r, endedAt: Date.now(), seed, pass };
+  const record = (task: RunTask | null, r: Omit<TestRecord, 'seed' | 'pass' | 'endedAt'>) => {
+    const full: TestRecord = { ...r, endedAt: Date.now(), seed: task?.seed ?? seed, pass: task?.pass ?? pass, ...(task?.copy !== undefined ? { copy: task.copy } : {}) };
     result.tests.push(full);
     tap?.record(full);
   };
@@ -123,8 +153,19 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
       queue.length = 0;
       plan.loops = pass;
       if (plan.fastfail) finish();
+      else if (copies > 1 && !finished) stopCopies();
     }
   };
+
+  /** --repeat with --until-fail: the first failure stops every copy still running; logs stay. */
+  const stopCopies = () => {
+    const running = workers.filter((w) => w.task !== null && w.task.copy !== undefined);
+    finish();
+    for (const w of running) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+    stoppedCopies = running.length;
+    run.killLeftovers();
+  };
+  let stoppedCopies = 0;
 
   const waitForEnter = (message: string): Promise<void> => {
     out(message);
@@ -147,9 +188,9 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
     }
     slot.task = task;
     slot.startedAt = Date.now();
-    slot.state = `ASSIGNED: ${task.unit}${task.solo ? ` solo block ${task.solo.name}` : task.block === null ? '' : ` block ${task.block}`}`;
-    if (task.solo) out(fmt.testing(`${task.unit} (solo: ${task.solo.name})`));
-    else if (task.block === null && !plan.quiet) out(fmt.testing(task.unit));
+    slot.state = `ASSIGNED: ${unitLabel(task)}${task.solo ? ` solo block ${task.solo.name}` : task.block === null ? '' : ` block ${task.block}`}`;
+    if (task.solo) out(fmt.testing(`${unitLabel(task)} (solo: ${task.solo.name})`));
+    else if (task.block === null && !plan.quiet) out(fmt.testing(unitLabel(task)));
     slot.child.send({ type: 'run', task });
   };
 
@@ -167,12 +208,12 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
       case 'ok':
         result.passed++;
         slot.state = `(OK) ${event.name}`;
-        record({ unit: event.unit, name: event.name, status: 'passed', ms: event.ms, servers: event.servers });
+        record(slot.task, { unit: event.unit, name: event.name, status: 'passed', ms: event.ms, servers: event.servers });
         if (!plan.quiet && !tap) out(fmt.ok(event.name, event.ms));
         return;
       case 'skip':
         result.skipped++;
-        record({ unit: event.unit, name: event.name, status: 'skipped', ms: 0 });
+        record(slot.task, { unit: event.unit, name: event.name, status: 'skipped', ms: 0 });
         if (!plan.quiet && !tap) out(fmt.skip(event.name));
         return;
       case 'ignore':
@@ -184,16 +225,21 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
         return;
       case 'err': {
         result.failed++;
-        const rerun = plan.rerunCommand(event.unit, event.name);
-        record({ unit: event.unit, name: event.name, status: 'failed', ms: event.ms, message: event.message, rerun, servers: event.servers, artifacts: event.artifacts });
-        if (!tap) out(fmt.err(event.name, event.file, `${event.message}\n(seed ${seed}) rerun: ${rerun}`));
+        const task = slot.task;
+        const testSeed = task?.seed ?? seed;
+        // A copy's failure reruns as that whole copy: the same filters under its seed.
+        const rerun = task?.copy !== undefined ? plan.rerunCommand(event.unit, undefined, testSeed) : plan.rerunCommand(event.unit, event.name, testSeed);
+        record(task, { unit: event.unit, name: event.name, status: 'failed', ms: event.ms, message: event.message, rerun, servers: event.servers, artifacts: event.artifacts });
+        const where = task?.copy !== undefined ? `copy ${task.copy}/${copies}, seed ${testSeed}` : `seed ${testSeed}`;
+        if (!tap) out(fmt.err(event.name, event.file, `${event.message}\n(${where}) rerun: ${rerun}`));
+        if (plan.github) write(githubAnnotation(event.location?.file ?? event.file, event.location?.line, `${event.name}: ${event.message}\n(${where}) rerun: ${rerun}`));
         recordFailure(fmt.err(event.name, event.file, event.message));
         if (plan.stopOnFailure) paused = waitForEnter('(Test stopped, press enter to resume the tests)');
         return;
       }
       case 'exception': {
         result.exceptions++;
-        record({ unit: event.unit, name: '(unit aborted)', status: 'exception', ms: 0, message: event.message });
+        record(slot.task, { unit: event.unit, name: '(unit aborted)', status: 'exception', ms: 0, message: event.message });
         const fatal = event.message.startsWith('FATAL ');
         // A fatal refusal is one line: the run stops before touching anything.
         out(fmt.exception(fatal ? event.message.slice(6) : `${event.unit}: ${event.message}\n(seed ${seed})`));
@@ -215,24 +261,26 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
         slot.retiring = true;
         return;
       case 'blocks': {
-        pendingBlocks.set(event.unit, { left: event.count, count: event.count, startedAt: slot.startedAt });
-        const extra: Task[] = [];
-        for (let b = 1; b < event.count; b++) extra.push({ unit: event.unit, block: b });
+        const parent = slot.task!;
+        pendingBlocks.set(taskKey(parent), { left: event.count, count: event.count, startedAt: slot.startedAt });
+        const extra: RunTask[] = [];
+        for (let b = 1; b < event.count; b++) extra.push({ ...parent, block: b });
         queue.unshift(...extra);
         for (const idle of workers) if (idle.task === null) assign(idle);
         return;
       }
       case 'solo':
-        soloQueue.push({ unit: event.unit, block: null, solo: { index: event.index, name: event.name } });
+        soloQueue.push({ ...slot.task!, block: null, solo: { index: event.index, name: event.name } });
         return;
       case 'done': {
         if (slot.child.pid) workerCpu.set(slot.child.pid, event.cpu);
         const finishedTask = slot.task;
-        const split = pendingBlocks.get(event.unit);
+        const key = finishedTask ? taskKey(finishedTask) : event.unit;
+        const split = pendingBlocks.get(key);
         slot.task = null;
         if (finishedTask?.solo) {
           const seconds = Math.round((Date.now() - slot.startedAt) / 1000);
-          result.unitSeconds.push([`${event.unit} (solo: ${finishedTask.solo.name})`, seconds]);
+          result.unitSeconds.push([`${unitLabel(finishedTask)} (solo: ${finishedTask.solo.name})`, seconds]);
           slot.state = `(DONE) ${event.unit} solo block`;
           // The other workers slept while it ran: wake them all (the next solo takes one of them).
           for (const w of workers) assign(w);
@@ -245,7 +293,7 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
                 'its top-level code must not depend on what ran before (or drop independentBlocks)',
             );
             result.exceptions++;
-            record({ unit: event.unit, name: '(unit aborted)', status: 'exception', ms: 0, message: line });
+            record(finishedTask, { unit: event.unit, name: '(unit aborted)', status: 'exception', ms: 0, message: line });
             out(line);
             recordFailure(line);
           }
@@ -254,12 +302,13 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
             assign(slot);
             return;
           }
-          pendingBlocks.delete(event.unit);
+          pendingBlocks.delete(key);
         }
         completed++;
         const seconds = Math.round((Date.now() - (split?.startedAt ?? slot.startedAt)) / 1000);
-        result.unitSeconds.push([event.unit, seconds]);
-        out(fmt.done(completed, totalUnits, event.unit, seconds));
+        const label = finishedTask ? unitLabel(finishedTask) : event.unit;
+        result.unitSeconds.push([label, seconds]);
+        out(fmt.done(completed, totalUnits, label, seconds));
         slot.state = `(DONE) ${event.unit}`;
         assign(slot);
         return;
@@ -292,7 +341,7 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
     finish();
   }, 1000);
 
-  const workerCount = Math.max(1, Math.min(plan.clients, plan.units.length));
+  const workerCount = Math.max(1, Math.min(plan.clients, plan.units.length * copies));
   const forkWorker = () => fork(WORKER_FILE, ['--runtest-worker'], { execArgv: [...NODE_ARGS], stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
   /** Gives the slot a fresh worker process (at start, or replacing one that died or retired). */
   const startWorker = (slot: WorkerSlot, child = forkWorker()) => {
@@ -310,13 +359,19 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
     const task = slot.task;
     if (task && !slot.retiring) {
       result.exceptions++;
-      const line = fmt.exception(`${task.unit}: worker ${slot.index} died (${signal ?? `exit code ${code}`}) while running it`);
-      record({ unit: task.unit, name: '(unit aborted)', status: 'exception', ms: 0, message: line });
+      const line = fmt.exception(`${unitLabel(task)}: worker ${slot.index} died (${signal ?? `exit code ${code}`}) while running it`);
+      record(task, { unit: task.unit, name: '(unit aborted)', status: 'exception', ms: 0, message: line });
       out(line);
       recordFailure(line);
       run.killLeftovers();
-      completed++;
-      pendingBlocks.delete(task.unit);
+      // A split unit is done once its last block is: the dead block counts as one of them.
+      const split = task.solo ? undefined : pendingBlocks.get(taskKey(task));
+      if (split && --split.left > 0) {
+        /* its other blocks still run */
+      } else if (!task.solo) {
+        pendingBlocks.delete(taskKey(task));
+        completed++;
+      }
     }
     slot.task = null;
     // Replace the worker so the remaining units go on.
@@ -351,8 +406,19 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
   out('\n                   The End\n');
   out('Execution time of different units:');
   for (const [unit, seconds] of result.unitSeconds) out(`  ${seconds} seconds - ${unit}`);
-  if (pass > 1) printLoopSummary(result.tests, pass, out);
+  if (pass > 1 || copies > 1) {
+    out('');
+    for (const line of formatFlakeTable(flakeTable(result.tests), pass, copies)) out(line);
+    if (stoppedCopies > 0) out(`  (--until-fail: ${stoppedCopies} ${stoppedCopies === 1 ? 'copy' : 'copies'} still running at the first failure ${stoppedCopies === 1 ? 'was' : 'were'} stopped; their logs are kept)`);
+  }
   const failedCount = result.failed + result.exceptions;
+  if (plan.htmlDir) {
+    const index = writeHtmlReport(plan.htmlDir, {
+      server: plan.settings.binary, seed, commandLine: plan.commandLine ?? '', startedAt, passes: pass, copies,
+      passed: result.passed, failed: failedCount, skipped: result.skipped, units: result.unitSeconds, tests: result.tests,
+    });
+    out(`HTML report: ${index}`);
+  }
   if (result.failures.length > 0) {
     out(fmt.failedHeader());
     for (const f of result.failures) out(`*** ${f}`);
@@ -386,22 +452,6 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
   write(fmt.summary(result.passed, failedCount, result.skipped));
   result.exitCode = result.failures.length > 0 ? 1 : 0;
   return result;
-}
-
-/** After several passes: per test that ever failed, how many runs and how many failures. */
-function printLoopSummary(tests: TestRecord[], passes: number, out: (line: string) => void): void {
-  const stats = new Map<string, { runs: number; failures: number }>();
-  for (const t of tests) {
-    const key = `${t.unit}: ${t.name}`;
-    const s = stats.get(key) ?? { runs: 0, failures: 0 };
-    s.runs++;
-    if (t.status === 'failed' || t.status === 'exception') s.failures++;
-    stats.set(key, s);
-  }
-  const flaky = [...stats].filter(([, s]) => s.failures > 0);
-  out(`\nLoop summary: ${passes} passes`);
-  if (flaky.length === 0) out('  no test failed in any pass');
-  for (const [name, s] of flaky) out(`  ${name}: ${s.failures} failed of ${s.runs} runs`);
 }
 
 /**

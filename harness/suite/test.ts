@@ -1,5 +1,9 @@
+import path from 'node:path';
 import { AssertionError, tclString } from '../core/values.ts';
 import { globMatch } from '../core/glob.ts';
+import type { SourceLocation } from '../core/messages.ts';
+import { PROJECT_ROOT } from '../core/processes.ts';
+import { SUITES_DIR } from '../core/units.ts';
 import { matchesPatternList, tagsAcceptable } from '../core/filters.ts';
 import { ctx, errorText, TestTimeout, type UnitContext } from '../worker/context.ts';
 
@@ -12,6 +16,8 @@ export interface TestOptions {
 
 /** Tcl `test name code ?okpattern? ?tags?`. */
 export async function test(name: string, body: () => unknown, options: TestOptions = {}): Promise<void> {
+  // Where the test sits in its suite, read from this stack only if it fails (for CI annotations).
+  const callSite = new Error();
   const c = ctx();
   if (!c.enterTopLevel()) return;
   const s = c.settings;
@@ -33,15 +39,16 @@ export async function test(name: string, body: () => unknown, options: TestOptio
   c.currentTest = `${name} in ${c.file}`;
   c.currentTestName = name;
   await markServers(c, `### Starting test ${c.currentTest}`);
-  c.recordEvent('harness', `test start: ${name}`);
+  c.recordEvent('harness', `test start: ${name}`, 'test-start');
   c.emit({ type: 'testing', unit: c.unit, name });
   const started = Date.now();
   const failed = (message: string, files?: Record<string, string>) => {
     c.failed++;
-    c.recordEvent('harness', `test failed: ${name}`);
-    const artifacts = c.keepArtifacts(name, message, files);
+    c.recordEvent('harness', `test failed: ${name}`, 'test-end');
+    const artifacts = c.keepArtifacts(name, message, started, files);
     const text = artifacts ? `${message}\nArtifacts: ${artifacts}` : message;
-    c.emit({ type: 'err', unit: c.unit, name, message: text, file: c.file, ms: Date.now() - started, servers: c.serverInfos(true), artifacts });
+    const location = suiteLocation(callSite);
+    c.emit({ type: 'err', unit: c.unit, name, message: text, file: c.file, ms: Date.now() - started, servers: c.serverInfos(true), artifacts, location });
   };
   try {
     const result = await c.inTest(() => withTestTimeout(s.testTimeout, name, async () => body()));
@@ -49,7 +56,7 @@ export async function test(name: string, body: () => unknown, options: TestOptio
     // A body that returns nothing has Tcl's empty result.
     const shown = pattern === undefined || result === undefined ? '' : tclString(result);
     if (pattern === undefined || pattern === shown || globMatch(pattern, shown)) {
-      c.recordEvent('harness', `test ok: ${name}`);
+      c.recordEvent('harness', `test ok: ${name}`, 'test-end');
       c.emit({ type: 'ok', unit: c.unit, name, ms: Date.now() - started, servers: c.serverInfos(false) });
     } else {
       failed(`Expected '${pattern}' to equal or match '${shown}'`);
@@ -88,3 +95,10 @@ async function markServers(c: UnitContext, line: string): Promise<void> {
   await Promise.all(c.servers.map((handle) => handle.markLog(line)));
 }
 
+/** The first frame of the stack inside a suite file (a shared module such as list-common counts). */
+function suiteLocation(site: Error): SourceLocation | undefined {
+  for (const m of (site.stack ?? '').matchAll(/(?:file:\/\/)?(\/[^\s()]+?\.ts):(\d+):\d+/g)) {
+    if (m[1].startsWith(SUITES_DIR + path.sep)) return { file: path.relative(PROJECT_ROOT, m[1]), line: Number(m[2]) };
+  }
+  return undefined;
+}

@@ -419,7 +419,7 @@ export async function startLinkProxy(target: ServerHandle, options: Omit<LinkPro
     targetHost: target.host,
     targetPort: target.port,
     onEvent: (e) => {
-      c.recordEvent(source, `${e.kind}: ${e.detail}`);
+      c.recordEvent(source, `${e.kind}: ${e.detail}`, `link-${e.kind}`);
       options.onEvent?.(e);
     },
   });

@@ -32,6 +32,9 @@ export interface ServerBlockOptions extends Omit<StartOptions, 'overrides'> {
 }
 
 
+/** Failure folders this worker process wrote: numbered per process, so loops and copies of a unit never share one. */
+let artifactFolders = 0;
+
 /** Solo blocks draw from their own seeds, apart from the top-level blocks' (0, 1, 2 ...). */
 const SOLO_SEED_OFFSET = 1_000_000;
 
@@ -49,7 +52,6 @@ export class UnitContext {
   private looseServers = new Set<ServerHandle>();
   private cleanups: Array<() => Promise<void> | void> = [];
   readonly timeline: TimelineEvent[] = [];
-  private failures = 0;
   /** External mode: the server was checked for user data once. */
   externalChecked = false;
   /** External mode: the server's configuration when the unit began, restored at its end. */
@@ -97,8 +99,8 @@ export class UnitContext {
   }
 
   /** A harness event for the failure timeline (server lifecycle, tests, link faults). */
-  recordEvent(source: string, text: string): void {
-    this.timeline.push({ at: Date.now(), source, text });
+  recordEvent(source: string, text: string, kind?: string): void {
+    this.timeline.push({ at: Date.now(), source, text, kind });
   }
 
   /** The servers of the test in progress; their roles come from their logs, read only when asked (failures). */
@@ -109,12 +111,13 @@ export class UnitContext {
   }
 
   /** The folder of a failed test's artifacts, written now; undefined in external mode. */
-  keepArtifacts(test: string, reason: string, files?: Record<string, string>): string | undefined {
+  keepArtifacts(test: string, reason: string, startedAt = Date.now(), files?: Record<string, string>): string | undefined {
     if (this.settings.external || this.servers.every((h) => !h.server)) return undefined;
     const root = this.settings.artifactsDir || path.join(this.run.dir, 'artifacts');
-    const folder = path.join(root, slug(this.unit), `${slug(test)}.${process.pid}.${++this.failures}`);
+    const folder = path.join(root, slug(this.unit), `${slug(test)}.${process.pid}.${++artifactFolders}`);
     try {
-      return writeFailureArtifacts(folder, this.servers, this.timeline, `${test} in ${this.file} (seed ${this.settings.seed}): ${reason.split('\n')[0]}`, files);
+      const failed = { name: test, file: this.file, seed: this.settings.seed, message: reason, startedAt };
+      return writeFailureArtifacts(folder, this.servers, this.timeline, `${test} in ${this.file} (seed ${this.settings.seed}): ${reason.split('\n')[0]}`, failed, files);
     } catch (err) {
       this.emit({ type: 'info', unit: this.unit, text: `could not write artifacts to ${folder}: ${(err as Error).message}` });
       return undefined;
@@ -132,7 +135,7 @@ export class UnitContext {
       currentTest: () => this.currentTest,
       afterSpawn: this.settings.waitServer ? waitForEnter : undefined,
       onEvent: (e: { kind: string; pid: number; port: number; detail?: string }) => {
-        this.recordEvent(`:${e.port}`, `${e.kind} pid ${e.pid}${e.detail ? ` (${e.detail})` : ''}`);
+        this.recordEvent(`:${e.port}`, `${e.kind} pid ${e.pid}${e.detail ? ` (${e.detail})` : ''}`, e.kind);
         if (e.kind === 'spawn') this.emit({ type: 'server-spawned', unit: this.unit, pid: e.pid, port: e.port });
         if (e.kind === 'exit') this.emit({ type: 'server-killed', unit: this.unit, pid: e.pid });
       },

@@ -25,8 +25,8 @@ export class Worker {
   }
 
   /** Counts a suite's top-level blocks without starting anything. */
-  async countBlocks(unit: string, def: SuiteDefinition): Promise<number> {
-    const counting = new UnitContext(this.settings, unit, this.run, this.ports, () => undefined, -1);
+  async countBlocks(unit: string, def: SuiteDefinition, settings = this.settings): Promise<number> {
+    const counting = new UnitContext(settings, unit, this.run, this.ports, () => undefined, -1);
     setContext(counting);
     try {
       await def.body();
@@ -43,20 +43,22 @@ export class Worker {
     const started = Date.now();
     let block = task.block;
     let blocks = -1;
+    // A --repeat copy runs as the whole run would under `--seed <its seed>`.
+    const settings = task.seed === undefined ? this.settings : { ...this.settings, seed: task.seed };
     try {
       const def = await this.load(task.unit);
       if (task.solo) {
-        await this.runBody(task.unit, def, -1, task.solo.index);
+        await this.runBody(task.unit, def, -1, task.solo.index, settings);
         return;
       }
       if (block === null && def.options.independentBlocks && this.settings.workers > 1) {
-        const count = await this.countBlocks(task.unit, def);
+        const count = await this.countBlocks(task.unit, def, settings);
         if (count > 1) {
           this.emit({ type: 'blocks', unit: task.unit, count });
           block = 0;
         }
       }
-      blocks = await this.runBody(task.unit, def, block);
+      blocks = await this.runBody(task.unit, def, block, undefined, settings);
     } catch (err) {
       if (err instanceof TestTimeout) {
         this.retired = true;
@@ -71,8 +73,8 @@ export class Worker {
   }
 
   /** Runs the body (or one top-level block of it); returns how many top-level blocks it met. */
-  private async runBody(unit: string, def: SuiteDefinition, block: number | null, solo?: number): Promise<number> {
-    const context = new UnitContext(this.settings, unit, this.run, this.ports, this.emit, block, solo);
+  private async runBody(unit: string, def: SuiteDefinition, block: number | null, solo?: number, settings = this.settings): Promise<number> {
+    const context = new UnitContext(settings, unit, this.run, this.ports, this.emit, block, solo);
     this.active = context;
     setContext(context);
     try {

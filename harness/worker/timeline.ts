@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { LOG_MILESTONES, type TimelineMark } from '../core/timeline.ts';
 
 /** One harness event: test start/end, server spawn/kill/restart/pause/resume, proxy faults. */
 export interface TimelineEvent {
   at: number;
   source: string;
   text: string;
+  /** What happened, for the report's marks: spawn, ready, kill, test-start, link-drop... */
+  kind?: string;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -50,4 +53,31 @@ export function mergeTimeline(logs: Array<{ source: string; file: string }>, eve
   for (const event of events) entries.push({ ...event, seq: seq++ });
   entries.sort((a, b) => a.at - b.at || a.seq - b.seq);
   return entries.map((e) => `${stamp(e.at)} [${e.source}] ${e.text}`).join('\n') + '\n';
+}
+
+const ROLE_LETTERS: Record<string, string> = { M: 'master', S: 'replica', X: 'sentinel' };
+
+/**
+ * The replication milestones and role changes in one server's log, as timeline marks. A role
+ * change is where the role letter after the pid changes (child lines, `C`, say nothing of it).
+ */
+export function logMarks(lane: string, log: string): TimelineMark[] {
+  const marks: TimelineMark[] = [];
+  let role: string | undefined;
+  let last = 0;
+  for (const line of log.split('\n')) {
+    const at = logLineTime(line);
+    if (at === null) continue;
+    last = at;
+    const letter = /^\d+:([A-Z]) /.exec(line)?.[1] ?? '';
+    const now = ROLE_LETTERS[letter];
+    if (now) {
+      if (role && now !== role) marks.push({ at, lane, kind: 'role-change', text: `${role} -> ${now}: ${line}` });
+      role = now;
+    }
+    for (const [kind, pattern] of LOG_MILESTONES) {
+      if (pattern.test(line)) marks.push({ at: last, lane, kind, text: line });
+    }
+  }
+  return marks;
 }
