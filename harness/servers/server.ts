@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync } from 'node:fs';
 import net from 'node:net';
+import tls, { type ConnectionOptions } from 'node:tls';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildServerConfig, loadConfigTemplate, Overrides, ServerConfig, writeConfigFile } from './config.ts';
+import { buildServerConfig, loadConfigTemplate, Overrides, portDirective, ServerConfig, writeConfigFile } from './config.ts';
+import { clientTlsOptions } from './tls.ts';
 import { PortAllocator } from './ports.ts';
 import { sanitizerErrorsIn } from '../core/logs.ts';
 import { encodeCommand } from '../client/resp.ts';
@@ -29,6 +31,8 @@ export interface SpawnContext {
   readyTimeoutMs?: number;
   /** Runs right after each spawn, before waiting for the server (--wait-server). */
   afterSpawn?: (pid: number) => Promise<void>;
+  /** TLS mode: the run's certificate directory; servers then listen for TLS only. */
+  tlsDir?: string;
 }
 
 export interface StartOptions {
@@ -85,9 +89,9 @@ function readText(file: string): string {
  * Sends one command on a throwaway connection and resolves with the first bytes of the answer,
  * or null when none came (refused, closed, timed out). No client state: for probes only.
  */
-function probe(host: string, port: number, args: string[], timeoutMs: number): Promise<Buffer | null> {
+function probe(host: string, port: number, args: string[], timeoutMs: number, tlsOptions?: ConnectionOptions): Promise<Buffer | null> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
+    const socket = tlsOptions ? tls.connect({ ...tlsOptions, host, port }) : net.connect({ host, port });
     const finish = (answer: Buffer | null) => {
       socket.destroy();
       resolve(answer);
@@ -101,8 +105,8 @@ function probe(host: string, port: number, args: string[], timeoutMs: number): P
 }
 
 /** Answers true when a PING gets any status or error reply (LOADING counts as up, as in Tcl). */
-export async function pingOnce(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
-  const answer = await probe(host, port, ['PING'], timeoutMs);
+export async function pingOnce(host: string, port: number, timeoutMs = 1000, tlsOptions?: ConnectionOptions): Promise<boolean> {
+  const answer = await probe(host, port, ['PING'], timeoutMs, tlsOptions);
   return answer !== null && (answer[0] === 0x2b || answer[0] === 0x2d);
 }
 
@@ -136,6 +140,10 @@ export class RedisServer {
   get unixsocket(): string {
     return this.config.get('unixsocket') ?? path.join(this.dir, 'socket');
   }
+  /** TLS mode: the node:tls options of a client of this server (the run's client certificate). */
+  clientTls(): ConnectionOptions | undefined {
+    return this.ctx.tlsDir ? clientTlsOptions(this.ctx.tlsDir) : undefined;
+  }
   get exitStatus(): { code: number | null; signal: NodeJS.Signals | null } {
     return { code: this.exitCode, signal: this.exitSignal };
   }
@@ -152,6 +160,7 @@ export class RedisServer {
       globalOverrides: ctx.globalOverrides,
       overrides: opts.overrides,
       omit: opts.omit,
+      tlsDir: ctx.tlsDir,
     });
     const configFile = ctx.run.tmpfile('redis.conf');
     const host = config.get('bind')?.split(' ')[0] || ctx.host || '127.0.0.1';
@@ -170,7 +179,7 @@ export class RedisServer {
       ctx.onEvent?.({ kind: 'port-busy', pid: server.pid, port: server.port });
       const next = await ctx.ports.take(ctx.host);
       server.port = next;
-      server.config.set('port', String(next));
+      server.config.set(portDirective(server.config), String(next));
       writeConfigFile(configFile, server.config, server.configLines);
       closeSync(openSync(server.stdout, 'w'));
     }
@@ -225,7 +234,7 @@ export class RedisServer {
         throw new ServerStartError(this.configFile, `${readText(this.stdout)}\n${readText(this.stderr)}`);
       }
       const started = waitReady ? fresh.includes(READY_LINE) : spawned(fresh);
-      if (started && (!waitReady || (await pingOnce(this.host, this.port)))) {
+      if (started && (!waitReady || (await pingOnce(this.host, this.port, 1000, this.clientTls())))) {
         if (waitReady) this.ctx.onEvent?.({ kind: 'ready', pid: this.pid, port: this.port });
         return 'ready';
       }
@@ -297,7 +306,7 @@ export class RedisServer {
   }
 
   private async shutdownCommand(args: string[], timeoutMs: number): Promise<boolean> {
-    await probe(this.host, this.port, args, timeoutMs); // a successful SHUTDOWN answers by closing
+    await probe(this.host, this.port, args, timeoutMs, this.clientTls()); // a successful SHUTDOWN answers by closing
     return this.waitExit(timeoutMs);
   }
 

@@ -1,8 +1,9 @@
 // Port of tests/unit/protocol.tcl.
 // Tcl's `r attributes` reads the attribute map the client kept from the last reply and raises
 // "no such element in array" when that reply had none; attributes() below does the same with the
-// client's lastAttributes. The desync tests open a plain socket (no TLS support in runtest-ts yet).
+// client's lastAttributes. The desync tests open a raw socket (TLS in TLS mode, as upstream).
 import net from 'node:net';
+import tls, { type ConnectionOptions } from 'node:tls';
 import {
   suite,
   startServer,
@@ -28,20 +29,27 @@ function attributes(client: Client) {
  * stops 'data' events), dropping a reply that came in just before the reset; so destroy() is held
  * back until the end and bytes are taken through `onread`.
  */
-async function protocolDesync(host: string, port: number, seq: string): Promise<string> {
+async function protocolDesync(host: string, port: number, seq: string, tlsOptions?: ConnectionOptions): Promise<string> {
   let received = Buffer.alloc(0);
-  const sock = net.connect({
-    host,
-    port,
-    onread: {
-      buffer: Buffer.alloc(64 * 1024),
-      callback: (n: number, buf: Buffer) => {
-        received = Buffer.concat([received, buf.subarray(0, n)]);
-        return true;
-      },
-    },
-  });
-  await new Promise<void>((resolve, reject) => sock.once('connect', resolve).once('error', reject));
+  const take = (chunk: Buffer) => {
+    received = Buffer.concat([received, chunk]);
+  };
+  // A TLS socket has no onread: its decrypted bytes come as 'data' events.
+  const sock = tlsOptions
+    ? tls.connect({ ...tlsOptions, host, port })
+    : net.connect({
+        host,
+        port,
+        onread: {
+          buffer: Buffer.alloc(64 * 1024),
+          callback: (n: number, buf: Buffer) => {
+            take(buf.subarray(0, n));
+            return true;
+          },
+        },
+      });
+  if (tlsOptions) sock.on('data', take);
+  await new Promise<void>((resolve, reject) => sock.once(tlsOptions ? 'secureConnect' : 'connect', resolve).once('error', reject));
   const realDestroy = sock.destroy.bind(sock);
   let readEnded = false;
   sock.destroy = ((err?: NodeJS.ErrnoException) => {
@@ -143,7 +151,7 @@ export default suite({ independentBlocks: true }, async () => {
     let n = 0;
     for (const seq of ['\x00', '*\x00', '$\x00']) {
       n++;
-      await test(`Protocol desync regression test #${n}`, () => protocolDesync(srv(0).host, srv(0).port, seq), { okPattern: '*Protocol error*' });
+      await test(`Protocol desync regression test #${n}`, () => protocolDesync(srv(0).host, srv(0).port, seq, srv(0).clientTls()), { okPattern: '*Protocol error*' });
     }
 
     // The desync tests broke the link.
