@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const USAGE = 'usage: npx tsx bench/compare-names.ts (--tcl-tree DIR | --tcl-logs DIR) [--single U]... [--server PATH] [--tags T]... ' +
-  '[--host H --port P] [--tls [--tls-cert-dir DIR]] [--clients N] [--tcl-jobs N] [--tcl-baseport N] [--tcl-cache DIR] [--reuse]';
+  '[--host H --port P] [--tls [--tls-cert-dir DIR]] [--clients N] [--ts-report FILE] [--tcl-jobs N] [--tcl-baseport N] [--tcl-cache DIR] [--reuse]';
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Units whose test names carry random numbers: compared as sets of names with digits masked. */
 const RANDOM_NAME_UNITS = new Set(['integration/psync2', 'integration/psync2-reg']);
@@ -37,6 +37,8 @@ interface Options {
   tls: boolean;
   /** --tls-cert-dir, passed to runtest-ts (external TLS servers). */
   tlsCertDir?: string;
+  /** --ts-report: the --json report of a runtest-ts run already made, instead of running one. */
+  tsReport?: string;
   tclJobs: number;
   /** Job k's Tcl runs use ports from tclBaseport + 5000 * k. */
   tclBaseport: number;
@@ -78,6 +80,7 @@ function parseArgs(argv: string[]): Options {
       case '--clients': options.clients = value(); break;
       case '--tls': options.tls = true; break;
       case '--tls-cert-dir': options.tlsCertDir = path.resolve(value()); break;
+      case '--ts-report': options.tsReport = path.resolve(value()); break;
       case '--tcl-jobs': options.tclJobs = Number(value()); break;
       case '--tcl-baseport': options.tclBaseport = Number(value()); break;
       case '--tcl-cache': options.tclCache = path.resolve(value()); break;
@@ -277,7 +280,9 @@ async function defaultUnits(options: Options): Promise<string[]> {
 const options = parseArgs(process.argv.slice(2));
 const units = options.units.length > 0 ? options.units : await defaultUnits(options);
 const logs = await tclLogs(options, units);
-const tsByUnit = await runTs(options, units);
+// Read after the Tcl runs: the report may be written by a run going on beside them.
+if (options.tsReport && !existsSync(options.tsReport)) usageError(`--ts-report ${options.tsReport} does not exist: give a file written by ./runtest --json`);
+const tsByUnit = options.tsReport ? tsPassedNames(options.tsReport) : await runTs(options, units);
 
 let equal = 0;
 let differ = 0;
