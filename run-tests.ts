@@ -41,6 +41,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (units.length === 0) throw new UsageError('no unit selected: check --single, --skipunit and --skip-till (see ./runtest --list-tests)');
+  // TLS mode: the given certificates, checked now, or a fresh set made in the run directory.
+  const tlsCertDir = options.tlsCertDir ? path.resolve(options.tlsCertDir) : '';
+  if (tlsCertDir) {
+    const missing = missingCertificates(tlsCertDir, options.external ? CLIENT_CERT_FILES : SERVER_CERT_FILES);
+    if (missing) throw new UsageError(`--tls-cert-dir: ${missing}: point it at a directory made as utils/gen-test-certs.sh makes tests/tls`);
+  }
   const binary = options.external ? 'redis-server' : resolveServerBinary(options.server);
   const seed = options.seed ?? drawSeed();
   // One worker against an external server, as Tcl runs one client there: units flush it.
@@ -54,12 +60,6 @@ async function main(argv: string[]): Promise<number> {
   for (const [k, v] of options.globalOverrides) base.push('--config', k, v);
   if (options.singledb) base.push('--singledb');
   if (options.tls) base.push('--tls', ...(options.tlsCertDir ? ['--tls-cert-dir', shellQuote(options.tlsCertDir)] : []));
-  // TLS mode: the given certificates, checked now, or a fresh set made in the run directory.
-  const tlsCertDir = options.tlsCertDir ? path.resolve(options.tlsCertDir) : '';
-  if (tlsCertDir) {
-    const missing = missingCertificates(tlsCertDir, options.external ? CLIENT_CERT_FILES : SERVER_CERT_FILES);
-    if (missing) throw new UsageError(`--tls-cert-dir: ${missing}: point it at a directory made as utils/gen-test-certs.sh makes tests/tls`);
-  }
   const prepareRun = options.tls && !tlsCertDir
     ? async (runDir: string) => {
         const tlsDir = path.join(runDir, 'tls');
