@@ -7,6 +7,7 @@ import { drawSeed } from './harness/core/rng.ts';
 import { defaultClients, runUnits } from './harness/runner/runner.ts';
 import { selectUnits, shardUnits } from './harness/runner/selection.ts';
 import { defaultSettings } from './harness/core/settings.ts';
+import { CertificateError, CLIENT_CERT_FILES, generateCertificates, missingCertificates, SERVER_CERT_FILES } from './harness/servers/tls.ts';
 
 /** Generous: a hung test is reported and its unit abandoned, long before Tcl's global watchdog. */
 const DEFAULT_TEST_TIMEOUT = 600;
@@ -40,6 +41,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (units.length === 0) throw new UsageError('no unit selected: check --single, --skipunit and --skip-till (see ./runtest --list-tests)');
+  // TLS mode: the given certificates, checked now, or a fresh set made in the run directory.
+  const tlsCertDir = options.tlsCertDir ? path.resolve(options.tlsCertDir) : '';
+  if (tlsCertDir) {
+    const missing = missingCertificates(tlsCertDir, options.external ? CLIENT_CERT_FILES : SERVER_CERT_FILES);
+    if (missing) throw new UsageError(`--tls-cert-dir: ${missing}: point it at a directory made as utils/gen-test-certs.sh makes tests/tls`);
+  }
   const binary = options.external ? 'redis-server' : resolveServerBinary(options.server);
   const otherBinary = resolveOtherServerBinary(options.otherServer);
   const { tools, warnings } = resolveTools(options.external ? null : binary);
@@ -50,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
   const clients = options.external ? 1 : (options.clients ?? defaultClients());
   const loops = options.loop || options.untilFail ? Infinity : (options.loops ?? 1);
   if (!options.quiet && !options.tap) {
-    const target = options.external ? `external server ${options.host}:${options.port}` : binary;
+    const target = `${options.external ? `external server ${options.host}:${options.port}` : binary}${options.tls ? ' over TLS' : ''}`;
     const copies = options.repeat > 1 ? `, ${options.repeat} copies of each at once` : '';
     process.stdout.write(`runtest-ts: ${units.length} unit(s)${copies} against ${target}, ${clients} client(s), seed ${seed}\n`);
     if (!options.external) process.stdout.write(serverLine('server', binary, identity ?? null) + '\n');
@@ -70,6 +77,14 @@ async function main(argv: string[]): Promise<number> {
     ...(options.accurate ? ['--accurate'] : []),
     ...(options.largeMemory ? ['--large-memory'] : []),
   ];
+  if (options.tls) base.push('--tls', ...(options.tlsCertDir ? ['--tls-cert-dir', shellQuote(options.tlsCertDir)] : []));
+  const prepareRun = options.tls && !tlsCertDir
+    ? async (runDir: string) => {
+        const tlsDir = path.join(runDir, 'tls');
+        await generateCertificates(tlsDir);
+        return { tlsDir };
+      }
+    : undefined;
   const result = await runUnits({
     units,
     settings: defaultSettings({
@@ -88,6 +103,7 @@ async function main(argv: string[]): Promise<number> {
       largeMemory: options.largeMemory,
       clusterMode: options.clusterMode,
       tls: options.tls,
+      tlsDir: tlsCertDir,
       forceFailure: options.forceFailure,
       durable: options.durable,
       accurate: options.accurate,
@@ -111,6 +127,7 @@ async function main(argv: string[]): Promise<number> {
     stopOnFailure: options.stopOnFailure,
     dontClean: options.dontClean,
     dontPreClean: options.dontPreClean,
+    prepareRun,
     loops,
     untilFail: options.untilFail,
     repeat: options.repeat,
@@ -133,7 +150,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
-    if (err instanceof UsageError || err instanceof BinaryNotFound) {
+    if (err instanceof UsageError || err instanceof BinaryNotFound || err instanceof CertificateError) {
       process.stderr.write(`${err.message}\n`);
       process.exit(1);
     }

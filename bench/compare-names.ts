@@ -19,7 +19,7 @@ import { TOOL_NAMES } from '../harness/core/forks.ts';
 import { resolveTools } from '../harness/runner/binary.ts';
 
 const USAGE = 'usage: npx tsx bench/compare-names.ts (--tcl-tree DIR | --tcl-logs DIR) [--single U]... [--server PATH] [--tags T]... ' +
-  '[--host H --port P] [--clients N] [--tcl-jobs N] [--tcl-baseport N] [--tcl-cache DIR] [--reuse]';
+  '[--host H --port P] [--tls [--tls-cert-dir DIR]] [--clients N] [--ts-report FILE] [--tcl-jobs N] [--tcl-baseport N] [--tcl-cache DIR] [--reuse]';
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Units whose test names carry random numbers: compared as sets of names with digits masked. */
 const RANDOM_NAME_UNITS = new Set(['integration/psync2', 'integration/psync2-reg']);
@@ -34,6 +34,12 @@ interface Options {
   host?: string;
   port?: string;
   clients?: string;
+  /** --tls: both harnesses run in TLS mode (the Tcl tree needs tests/tls: utils/gen-test-certs.sh). */
+  tls: boolean;
+  /** --tls-cert-dir, passed to runtest-ts (external TLS servers). */
+  tlsCertDir?: string;
+  /** --ts-report: the --json report of a runtest-ts run already made, instead of running one. */
+  tsReport?: string;
   tclJobs: number;
   /** Job k's Tcl runs use ports from tclBaseport + 5000 * k. */
   tclBaseport: number;
@@ -56,7 +62,7 @@ function usageError(message: string): never {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { units: [], tags: [], tclJobs: 2, tclBaseport: 21111, tclCache: path.join(PROJECT_ROOT, 'tmp/tcl-names'), reuse: false };
+  const options: Options = { units: [], tags: [], tls: false, tclJobs: 2, tclBaseport: 21111, tclCache: path.join(PROJECT_ROOT, 'tmp/tcl-names'), reuse: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -73,6 +79,9 @@ function parseArgs(argv: string[]): Options {
       case '--host': options.host = value(); break;
       case '--port': options.port = value(); break;
       case '--clients': options.clients = value(); break;
+      case '--tls': options.tls = true; break;
+      case '--tls-cert-dir': options.tlsCertDir = path.resolve(value()); break;
+      case '--ts-report': options.tsReport = path.resolve(value()); break;
       case '--tcl-jobs': options.tclJobs = Number(value()); break;
       case '--tcl-baseport': options.tclBaseport = Number(value()); break;
       case '--tcl-cache': options.tclCache = path.resolve(value()); break;
@@ -83,6 +92,9 @@ function parseArgs(argv: string[]): Options {
   }
   if (!options.tclTree && !options.tclLogs) usageError('no Tcl source: give --tcl-tree DIR (a Redis tree to run) or --tcl-logs DIR (logs of an earlier run)');
   if (options.tclTree && !existsSync(path.join(options.tclTree, 'runtest'))) usageError(`--tcl-tree ${options.tclTree} has no runtest: point it at a Redis source tree`);
+  if (options.tls && options.tclTree && !existsSync(path.join(options.tclTree, 'tests/tls/ca.crt'))) {
+    usageError(`--tls: ${options.tclTree} has no tests/tls certificates: run ./utils/gen-test-certs.sh inside it first`);
+  }
   if (options.tclLogs && !existsSync(options.tclLogs)) usageError(`--tcl-logs ${options.tclLogs} does not exist: point it at a directory of unit_*.log files`);
   if (!Number.isInteger(options.tclJobs) || options.tclJobs < 1 || options.tclJobs > 8) usageError('--tcl-jobs must be a whole number from 1 to 8 (each job needs its own 5000-port range)');
   const lastPort = options.tclBaseport + TCL_PORT_STRIDE * (options.tclJobs - 1) + 4000;
@@ -124,6 +136,7 @@ function tsPassedNames(reportFile: string): Map<string, NameCounts> {
 function tclSelectionFlags(options: Options): string[] {
   const flags = options.tags.flatMap((tag) => ['--tags', tag]);
   if (options.host !== undefined) flags.push('--host', options.host, '--port', options.port!);
+  if (options.tls) flags.push('--tls');
   return flags;
 }
 
@@ -221,6 +234,7 @@ async function runTs(options: Options, units: string[]): Promise<Map<string, Nam
   const server = options.server ?? (options.tclTree && !options.tclLogs ? path.join(options.tclTree, 'src/redis-server') : undefined);
   if (server) args.push('--server', server);
   if (options.clients) args.push('--clients', options.clients);
+  if (options.tlsCertDir) args.push('--tls-cert-dir', options.tlsCertDir);
   const started = Date.now();
   const result = await execa('./runtest', args, { cwd: PROJECT_ROOT, stdin: 'ignore', all: true, reject: false, env: { NO_COLOR: '1' } });
   writeFileSync(logFile, result.all ?? '');
@@ -267,7 +281,9 @@ async function defaultUnits(options: Options): Promise<string[]> {
 const options = parseArgs(process.argv.slice(2));
 const units = options.units.length > 0 ? options.units : await defaultUnits(options);
 const logs = await tclLogs(options, units);
-const tsByUnit = await runTs(options, units);
+// Read after the Tcl runs: the report may be written by a run going on beside them.
+if (options.tsReport && !existsSync(options.tsReport)) usageError(`--ts-report ${options.tsReport} does not exist: give a file written by ./runtest --json`);
+const tsByUnit = options.tsReport ? tsPassedNames(options.tsReport) : await runTs(options, units);
 
 let equal = 0;
 let differ = 0;

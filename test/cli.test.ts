@@ -22,7 +22,7 @@ t.test('defaults are the Tcl ones', async (t) => {
     accurate: false, noLatency: false, largeMemory: false, forceFailure: false,
     ignoreEncoding: false, ignoreDigest: false, server: undefined, otherServer: undefined, globalOverrides: [],
     host: '127.0.0.1', external: false, flushExternal: false, port: 6379, baseport: 21111,
-    portcount: 8000, singledb: false, clusterMode: false, tls: false, waitServer: false,
+    portcount: 8000, singledb: false, clusterMode: false, tls: false, tlsCertDir: undefined, waitServer: false,
     durable: false, stopOnFailure: false, fastfail: false, dumpLogs: false, dontClean: false,
     dontPreClean: false, verbose: false, quiet: false, junit: undefined, tap: false,
     json: undefined, artifacts: undefined, durations: undefined, help: false, unsupported: [],
@@ -78,10 +78,12 @@ t.test('every flag', async (t) => {
     [['--verbose'], { verbose: true }],
     [['--quiet'], { quiet: true }],
     [['--help'], { help: true }],
-    [['--tls'], { tls: true, unsupported: ['--tls'] }],
+    [['--tls'], { tls: true }],
+    [['--tls', '--tls-cert-dir', 'certs'], { tls: true, tlsCertDir: 'certs' }],
+    [['--host', 'h', '--tls', '--tls-cert-dir', 'certs'], { tls: true, tlsCertDir: 'certs', external: true, host: 'h' }],
     [['--valgrind'], { unsupported: ['--valgrind'] }],
     [['--stack-logging'], { unsupported: ['--stack-logging'] }],
-    [['--tls', '--valgrind', '--tls', '--stack-logging'], { tls: true, unsupported: ['--tls', '--valgrind', '--stack-logging'] }],
+    [['--valgrind', '--valgrind', '--stack-logging'], { unsupported: ['--valgrind', '--stack-logging'] }],
     [['--server', '/opt/redis/src/redis-server'], { server: '/opt/redis/src/redis-server' }],
     [['--other-server', '/opt/valkey/src/valkey-server'], { otherServer: '/opt/valkey/src/valkey-server' }],
     [['--seed', '0'], { seed: 0 }],
@@ -239,6 +241,10 @@ t.test('errors', async (t) => {
     [['--tags', '{repl'], `--tags needs a list of tags such as "repl -slow", got '{repl' (unmatched open brace in list)`],
     // combinations
     [['--flush-external'], '--flush-external only applies to an external server: add --host <addr>'],
+    [['--tls-cert-dir', 'certs'], '--tls-cert-dir only applies in TLS mode: add --tls'],
+    [['--host', 'h', '--tls'], '--tls against an external server needs its certificates: add --tls-cert-dir <dir> (with ca.crt, client.crt and client.key)'],
+    [['--tls-module'], '--tls-module: the server under test has TLS compiled in, not as a module: use --tls'],
+    [['--tls-cert-dir'], '--tls-cert-dir needs a value: --tls-cert-dir <dir>'],
   ];
   for (const [argv, message] of cases) {
     t.throws(() => parseArgs(argv), { name: 'UsageError', message }, JSON.stringify(argv));
@@ -262,9 +268,9 @@ t.test('help text', async (t) => {
     '--clients', '--timeout', '--accurate', '--no-latency', '--large-memory', '--force-failure',
     '--ignore-encoding', '--ignore-digest', '--config', '--host', '--port', '--baseport', '--portcount',
     '--singledb', '--cluster-mode', '--durable', '--stop', '--fastfail', '--loop', '--loops', '--wait-server',
-    '--dump-logs', '--dont-clean', '--dont-pre-clean', '--verbose', '--quiet', '--tls', '--valgrind',
+    '--dump-logs', '--dont-clean', '--dont-pre-clean', '--verbose', '--quiet', '--tls', '--tls-module', '--valgrind',
     '--stack-logging', '--help', '--server', '--other-server', '--seed', '--until-fail', '--shard', '--test-timeout',
-    '--flush-external', '--junit', '--json', '--tap', '--durations', '--artifacts', '--repeat', '--html', '--github',
+    '--tls-cert-dir', '--flush-external', '--junit', '--json', '--tap', '--durations', '--artifacts', '--repeat', '--html', '--github',
   ];
   const lines = help.split('\n');
   const flagLines = lines.filter((line) => line.startsWith('--'));
@@ -276,7 +282,8 @@ t.test('help text', async (t) => {
   t.match(help, /^--single <unit> +Run only this unit/m);
   t.match(help, /^--config <k> <v> +\S/m);
   t.match(help, /^--shard <k>\/<n> +\S/m);
-  t.match(help, /^--tls +.*not supported by runtest-ts/m);
+  t.match(help, /^--tls +Run in TLS mode/m);
+  t.match(help, /^--tls-module +.*refused/m);
   const column = flagLines.map((line) => /^--\S+(?: <\S+)* +/.exec(line)![0].length);
   t.ok(column.every((c) => c === column[0]), 'descriptions start in one column');
   t.ok(flagLines.every((line) => line.length > column[0] + 5), 'every flag has a description');
@@ -291,7 +298,8 @@ t.test('help text', async (t) => {
     const [flag, arg] = line.split(/ +/);
     const values = arg?.startsWith('<') ? sample[arg] : [];
     t.ok(values, `sample value for ${line}`);
-    const extra = flag === '--flush-external' ? ['--host', 'h'] : [];
+    if (flag === '--tls-module') continue; // refused, checked above
+    const extra = flag === '--flush-external' ? ['--host', 'h'] : flag === '--tls-cert-dir' ? ['--tls'] : [];
     t.doesNotThrow(() => parseArgs([flag, ...(values ?? []), ...extra]), `${flag} parses`);
   }
 });

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
@@ -260,4 +260,27 @@ t.test('modes and tags: --cluster-mode skips cluster:skip, --tags -needs:debug d
   const large = await runtest(['--single', 'integration/tagged', '--large-memory'], env);
   t.match(large.all, /^\[ok\]: large-memory test \(\d+ ms\)$/m);
   t.match(large.all, /^4 passed, 0 failed$/m);
+});
+
+t.test('--tls: the run makes its certificates, every test speaks TLS, and nothing is left behind', async (t) => {
+  const { tmp, env } = isolated(t);
+  const r = await runtest(['--tls', '--single', 'integration/passing', '--seed', '5'], env);
+  t.equal(r.exitCode, 0, r.all);
+  t.match(r.all, /^runtest-ts: 1 unit\(s\) against .* over TLS,/m);
+  t.match(r.all, /^\[ok\]: SET and GET \(\d+ ms\)$/m);
+  t.match(r.all, /\n3 passed, 0 failed$/);
+  t.same(readdirSync(tmp), [], 'the run dir, certificates included, is removed');
+});
+
+t.test('--tls without openssl: one line naming the fix, exit 1, no run dir left', async (t) => {
+  const { tmp, env } = isolated(t);
+  // A PATH with node and what ./runtest's shell wrapper uses, but no openssl.
+  const bin = mkdtempSync(path.join(os.tmpdir(), 'runtest-nossl-'));
+  t.teardown(() => rmSync(bin, { recursive: true, force: true }));
+  symlinkSync(process.execPath, path.join(bin, 'node'));
+  for (const tool of ['bash', 'dirname', 'realpath']) symlinkSync(`/usr/bin/${tool}`, path.join(bin, tool));
+  const r = await runtest(['--tls', '--single', 'integration/passing', '--server', '/usr/bin/redis-server'], { ...env, PATH: bin });
+  t.equal(r.exitCode, 1, r.all);
+  t.match(r.all, /^--tls needs the openssl command to make certificates: install it \(bash scripts\/setup\.sh does\)$/m);
+  t.same(readdirSync(tmp), [], 'no run dir left');
 });

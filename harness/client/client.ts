@@ -5,6 +5,7 @@
 // the byte stream like the Tcl client does. No auto-reconnect, no offline queue.
 
 import net from 'node:net';
+import tls from 'node:tls';
 import { encodeCommand, ProtocolError, ReplyError, RespParser, RespMap } from './resp.ts';
 import type { Arg, ParsedReply, Reply } from './resp.ts';
 
@@ -22,6 +23,11 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
   /** Sent as CLIENT SETNAME on every (re)connect. */
   name?: string;
+  /**
+   * Speak TLS with these node:tls options. As with Tcl's TLS channels, connecting means the TCP
+   * connect; a failed handshake shows as IO_ERROR on the first read.
+   */
+  tls?: tls.ConnectionOptions;
 }
 
 /** Tcl's wording when a reply cannot be read because the link is gone; suites match it. */
@@ -135,6 +141,11 @@ export class Client {
   /** The current socket, for tests that need to poke at it. */
   get socket(): net.Socket {
     return this.sock;
+  }
+
+  /** The TLS cipher the connection negotiated (OpenSSL's name); undefined on plain TCP. */
+  get tlsCipher(): string | undefined {
+    return this.sock instanceof tls.TLSSocket ? this.sock.getCipher()?.name : undefined;
   }
 
   get readingRaw(): boolean {
@@ -309,7 +320,11 @@ export class Client {
 
   private connectSocket(where: string): Promise<net.Socket> {
     return new Promise<net.Socket>((resolve, reject) => {
-      const sock = this.path ? net.createConnection({ path: this.path }) : net.createConnection({ host: this.host, port: this.port });
+      const sock = this.path
+        ? net.createConnection({ path: this.path })
+        : this.options.tls
+          ? tls.connect({ ...this.options.tls, host: this.host, port: this.port })
+          : net.createConnection({ host: this.host, port: this.port });
       const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
       const timer = setTimeout(() => {
         sock.destroy();
@@ -317,16 +332,17 @@ export class Client {
         err.code = 'ETIMEDOUT';
         reject(connectError(err, where));
       }, timeoutMs);
-      sock.once('connect', () => {
-        clearTimeout(timer);
-        sock.removeAllListeners('error');
-        resolve(sock);
-      });
-      sock.once('error', (err) => {
+      const onError = (err: Error) => {
         clearTimeout(timer);
         sock.destroy();
         reject(connectError(err, where));
+      };
+      sock.once('connect', () => {
+        clearTimeout(timer);
+        sock.off('error', onError); // only ours: a TLS socket may have listeners of its own
+        resolve(sock);
       });
+      sock.once('error', onError);
     });
   }
 

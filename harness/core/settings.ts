@@ -19,8 +19,10 @@ export interface RunSettings {
   largeMemory: boolean;
   /** --cluster-mode: cluster:skip tests are left out (and --singledb is implied). */
   clusterMode: boolean;
-  /** --tls: tls:skip tests are left out. */
+  /** --tls: every server, client and tool speaks TLS; tls:skip tests are left out. */
   tls: boolean;
+  /** TLS mode: the certificate directory (made per run, or an external server's --tls-cert-dir). */
+  tlsDir: string;
   /** Always false: runtest-ts has no valgrind mode (Tcl tests that check ::valgrind read it). */
   valgrind: boolean;
   /** --force-failure: unit/other's deliberately failing test runs. */
@@ -64,6 +66,7 @@ export function defaultSettings(partial: Partial<RunSettings> = {}): RunSettings
     largeMemory: false,
     clusterMode: false,
     tls: false,
+    tlsDir: '',
     valgrind: false,
     forceFailure: false,
     durable: false,

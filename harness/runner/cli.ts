@@ -57,6 +57,8 @@ export interface Options {
   singledb: boolean;
   clusterMode: boolean;
   tls: boolean;
+  /** --tls-cert-dir: certificates to use instead of making them (an external TLS server's). */
+  tlsCertDir: string | undefined;
   waitServer: boolean;
   // Failures and cleanup
   durable: boolean;
@@ -118,6 +120,7 @@ export function defaultOptions(): Options {
     singledb: false,
     clusterMode: false,
     tls: false,
+    tlsCertDir: undefined,
     waitServer: false,
     durable: false,
     stopOnFailure: false,
@@ -289,7 +292,12 @@ const TCL_FLAGS: Flag[] = [
   { name: '--dont-pre-clean', args: [], help: 'Keep what an earlier run left, instead of deleting it first.', apply: (o) => { o.dontPreClean = true; } },
   { name: '--verbose', args: [], help: 'Print more detail.', apply: (o) => { o.verbose = true; } },
   { name: '--quiet', args: [], help: 'Do not print each test as it passes.', apply: (o) => { o.quiet = true; } },
-  { name: '--tls', args: [], help: 'Run in TLS mode (not supported by runtest-ts).', apply: (o) => { o.tls = true; unsupported(o, '--tls'); } },
+  { name: '--tls', args: [], help: 'Run in TLS mode: certificates made per run; every server, client and tool speaks TLS.', apply: (o) => { o.tls = true; } },
+  {
+    name: '--tls-module', args: [],
+    help: 'TLS built as a module (refused: the servers under test have TLS compiled in; use --tls).',
+    apply: () => { throw new UsageError('--tls-module: the server under test has TLS compiled in, not as a module: use --tls'); },
+  },
   { name: '--valgrind', args: [], help: 'Run the servers under valgrind (not supported by runtest-ts).', apply: (o) => unsupported(o, '--valgrind') },
   { name: '--stack-logging', args: [], help: 'macOS malloc stack logging (not supported by runtest-ts).', apply: (o) => unsupported(o, '--stack-logging') },
   { name: '--help', args: [], help: 'Print this help and exit.', apply: (o) => { o.help = true; } },
@@ -315,6 +323,11 @@ const ADDED_FLAGS: Flag[] = [
   },
   { name: '--shard', args: ['<k>/<n>'], help: 'Run only the k-th of n equal shares of the units (for CI splits).', apply: (o, [v]) => { o.shard = shard(v); } },
   { name: '--test-timeout', args: ['<sec>'], help: 'Fail a single test that runs longer than this.', apply: (o, [v]) => { o.testTimeout = seconds('--test-timeout', v); } },
+  {
+    name: '--tls-cert-dir', args: ['<dir>'],
+    help: 'With --tls: use the certificates in this directory (ca.crt, client.crt/key; for an external server).',
+    apply: (o, [v]) => { o.tlsCertDir = v; },
+  },
   { name: '--flush-external', args: [], help: 'With --host: FLUSHALL the external server before each unit.', apply: (o) => { o.flushExternal = true; } },
   { name: '--junit', args: ['<file>'], help: 'Also write the results as JUnit XML to this file.', apply: (o, [v]) => { o.junit = v; } },
   { name: '--json', args: ['<file>'], help: 'Also write the results as JSON to this file.', apply: (o, [v]) => { o.json = v; } },
@@ -404,6 +417,10 @@ export function parseArgs(argv: readonly string[]): Options {
   }
   if (o.repeat > 1 && o.external) {
     throw new UsageError('--repeat runs copies side by side on servers the harness starts: drop --host, or --repeat');
+  }
+  if (o.tlsCertDir !== undefined && !o.tls) throw new UsageError('--tls-cert-dir only applies in TLS mode: add --tls');
+  if (o.tls && o.external && o.tlsCertDir === undefined) {
+    throw new UsageError('--tls against an external server needs its certificates: add --tls-cert-dir <dir> (with ca.crt, client.crt and client.key)');
   }
   if (o.flushExternal && !o.external) {
     throw new UsageError('--flush-external only applies to an external server: add --host <addr>');

@@ -50,6 +50,12 @@ export interface RunPlan {
    */
   rerunCommand: (unit: string, test: string | undefined, seed: number) => string;
   out?: (line: string) => void;
+  /**
+   * Runs once in the new run directory before any worker starts (TLS mode makes the run's
+   * certificates there); what it returns is added to the workers' settings. On failure the run
+   * directory is removed and the error thrown.
+   */
+  prepareRun?: (runDir: string) => Promise<Partial<RunSettings>>;
 }
 
 export interface RunResult {
@@ -97,6 +103,14 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
     for (const pid of cleanStaleRuns()) out(`Killed process ${pid} left running by an earlier run`);
   }
   const run = RunDir.create();
+  if (plan.prepareRun) {
+    try {
+      Object.assign(plan.settings, await plan.prepareRun(run.dir));
+    } catch (err) {
+      run.remove();
+      throw err;
+    }
+  }
   const startedAt = new Date().toISOString();
   const result: RunResult = { passed: 0, failed: 0, skipped: 0, ignored: 0, exceptions: 0, failures: [], unitSeconds: [], tests: [], runDir: run.dir, exitCode: 0 };
   const workers: WorkerSlot[] = [];

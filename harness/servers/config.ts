@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../core/processes.ts';
+import { serverTlsConfig, serverTlsPorts } from './tls.ts';
 
 export const FIXTURES_DIR = path.join(PROJECT_ROOT, 'fixtures');
 
@@ -44,13 +45,24 @@ export interface BuildConfigInput {
   globalOverrides?: Array<[string, string]>;
   overrides?: Overrides;
   omit?: string[];
+  /** TLS mode: the run's certificate directory; the server listens for TLS only, on `port`. */
+  tlsDir?: string;
 }
 
-/** Template, then dir/port/socket, then global --config lines, then the block's overrides, minus omitted directives. */
+/** The directive that holds a server's listening port: tls-port in TLS mode. */
+export function portDirective(config: ServerConfig): 'port' | 'tls-port' {
+  return config.get('port') === '0' && config.has('tls-port') ? 'tls-port' : 'port';
+}
+
+/** (TLS mode: certificates first, as Tcl puts them, so a template may override them.) Template, then dir/port/socket, then global --config lines, then the block's overrides, minus omitted directives. */
 export function buildServerConfig(input: BuildConfigInput): ServerConfig {
-  const config: ServerConfig = new Map(input.template);
+  // Tcl also sets loglevel debug in TLS mode; its templates set loglevel, so that never shows.
+  const tlsFirst: Array<[string, string]> = input.tlsDir ? [...serverTlsConfig(input.tlsDir), ['loglevel', 'debug']] : [];
+  const ports: Array<[string, string]> = input.tlsDir ? serverTlsPorts(input.port) : [['port', String(input.port)]];
+  const config: ServerConfig = new Map(tlsFirst);
+  for (const [k, v] of input.template) config.set(k, v);
   config.set('dir', input.dir);
-  config.set('port', String(input.port));
+  for (const [k, v] of ports) config.set(k, v);
   config.set('unixsocket', input.unixsocket);
   for (const [k, v] of [...(input.globalOverrides ?? []), ...overrideEntries(input.overrides)]) config.set(k, v);
   for (const k of input.omit ?? []) config.delete(k);

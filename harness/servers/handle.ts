@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fail, AssertionError, tclString, type Caller } from '../core/values.ts';
 import { Client } from '../client/client.ts';
@@ -6,6 +7,7 @@ import type { Arg, Reply } from '../client/resp.ts';
 import { globMatch } from '../core/glob.ts';
 import { countMessageLines } from '../core/logs.ts';
 import { RedisServer, type ShutdownMode } from './server.ts';
+import { clientTlsOptions, type TlsClientChoice } from './tls.ts';
 
 export interface ClientOptions {
   /** RESP3 after HELLO 3. */
@@ -14,6 +16,11 @@ export interface ClientOptions {
   readTimeoutMs?: number;
   /** Skip SELECT 9 (or PING with --singledb), e.g. for a server that needs AUTH first. */
   noSelect?: boolean;
+  /**
+   * TLS mode only: another certificate (or none), ciphers or protocol versions than the run's
+   * client defaults; false connects over plain TCP (to see a TLS port refuse it).
+   */
+  tls?: TlsClientChoice | false;
 }
 
 /** Reads one INFO field (Tcl getInfoProperty). */
@@ -37,7 +44,14 @@ export class ServerHandle {
     readonly host: string,
     readonly port: number,
     private readonly singledb: boolean,
+    /** TLS mode: the certificate directory clients use; '' for plain TCP. */
+    readonly tlsDir = '',
   ) {}
+
+  /** node:tls options of this server's clients; undefined when it speaks plain TCP. */
+  clientTls(choice?: TlsClientChoice): ConnectionOptions | undefined {
+    return this.tlsDir ? clientTlsOptions(this.tlsDir, choice) : undefined;
+  }
 
   get pid(): number {
     return this.requireServer().pid;
@@ -63,10 +77,12 @@ export class ServerHandle {
 
   /** The handle of a server the harness started, with its default client connected (or not yet, when not ready). */
   static async open(server: RedisServer, singledb: boolean, connected = true): Promise<ServerHandle> {
+    const tlsDir = server.ctx.tlsDir ?? '';
+    const target = { host: server.host, port: server.port };
     const client = connected
-      ? await connectClient({ host: server.host, port: server.port }, singledb, {}, server.config.has('requirepass'))
-      : Client.unconnected({ host: server.host, port: server.port });
-    return new ServerHandle(server, client, server.host, server.port, singledb);
+      ? await connectClient(target, singledb, {}, server.config.has('requirepass'), tlsDir)
+      : Client.unconnected({ ...target, tls: tlsDir ? clientTlsOptions(tlsDir) : undefined });
+    return new ServerHandle(server, client, server.host, server.port, singledb, tlsDir);
   }
 
   /** A server started with requirepass: its clients must AUTH before SELECT. */
@@ -75,7 +91,7 @@ export class ServerHandle {
   }
 
   private async connect(target: ConnectTarget, opts: ClientOptions = {}): Promise<Client> {
-    return connectClient(target, this.singledb, opts, this.needsAuth);
+    return connectClient(target, this.singledb, opts, this.needsAuth, this.tlsDir);
   }
 
   private requireServer(): RedisServer {
@@ -232,9 +248,14 @@ export class ServerHandle {
 
 export type ConnectTarget = { host: string; port: number } | { path: string };
 
-/** A client SELECTed as Tcl's are (db 9, or PING with --singledb); no SELECT before AUTH. */
-export async function connectClient(target: ConnectTarget, singledb: boolean, opts: ClientOptions = {}, needsAuth = false): Promise<Client> {
-  const client = await Client.connect({ ...target, buffers: opts.buffers, readTimeoutMs: opts.readTimeoutMs });
+/**
+ * A client SELECTed as Tcl's are (db 9, or PING with --singledb); no SELECT before AUTH. With a
+ * TLS directory it speaks TLS, except on a unix socket (servers never put TLS there).
+ */
+export async function connectClient(target: ConnectTarget, singledb: boolean, opts: ClientOptions = {}, needsAuth = false, tlsDir = ''): Promise<Client> {
+  if (opts.tls && !tlsDir) throw new Error('TLS client options given, but this run is not in TLS mode: run with --tls or drop them');
+  const tls = 'path' in target || !tlsDir || opts.tls === false ? undefined : clientTlsOptions(tlsDir, opts.tls);
+  const client = await Client.connect({ ...target, buffers: opts.buffers, readTimeoutMs: opts.readTimeoutMs, tls });
   if (opts.resp3) await client.call('hello', 3);
   if (!opts.noSelect && !needsAuth) {
     if (singledb) await client.call('ping');

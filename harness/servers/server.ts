@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync } from 'node:fs';
 import net from 'node:net';
+import tls, { type ConnectionOptions } from 'node:tls';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildServerConfig, loadConfigTemplate, Overrides, ServerConfig, writeConfigFile } from './config.ts';
+import { buildServerConfig, loadConfigTemplate, Overrides, portDirective, ServerConfig, writeConfigFile } from './config.ts';
+import { clientTlsOptions } from './tls.ts';
 import { PortAllocator } from './ports.ts';
 import { sanitizerErrorsIn } from '../core/logs.ts';
 import { serverTitle } from '../core/forks.ts';
@@ -30,6 +32,8 @@ export interface SpawnContext {
   readyTimeoutMs?: number;
   /** Runs right after each spawn, before waiting for the server (--wait-server). */
   afterSpawn?: (pid: number) => Promise<void>;
+  /** TLS mode: the run's certificate directory; servers then listen for TLS only. */
+  tlsDir?: string;
 }
 
 export interface StartOptions {
@@ -87,9 +91,9 @@ function readText(file: string): string {
  * Sends one command on a throwaway connection and resolves with the first bytes of the answer,
  * or null when none came (refused, closed, timed out). No client state: for probes only.
  */
-function probe(host: string, port: number, args: string[], timeoutMs: number): Promise<Buffer | null> {
+function probe(host: string, port: number, args: string[], timeoutMs: number, tlsOptions?: ConnectionOptions): Promise<Buffer | null> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
+    const socket = tlsOptions ? tls.connect({ ...tlsOptions, host, port }) : net.connect({ host, port });
     const finish = (answer: Buffer | null) => {
       socket.destroy();
       resolve(answer);
@@ -103,8 +107,8 @@ function probe(host: string, port: number, args: string[], timeoutMs: number): P
 }
 
 /** Answers true when a PING gets any status or error reply (LOADING counts as up, as in Tcl). */
-export async function pingOnce(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
-  const answer = await probe(host, port, ['PING'], timeoutMs);
+export async function pingOnce(host: string, port: number, timeoutMs = 1000, tlsOptions?: ConnectionOptions): Promise<boolean> {
+  const answer = await probe(host, port, ['PING'], timeoutMs, tlsOptions);
   return answer !== null && (answer[0] === 0x2b || answer[0] === 0x2d);
 }
 
@@ -138,6 +142,10 @@ export class RedisServer {
   get unixsocket(): string {
     return this.config.get('unixsocket') ?? path.join(this.dir, 'socket');
   }
+  /** TLS mode: the node:tls options of a client of this server (the run's client certificate). */
+  clientTls(): ConnectionOptions | undefined {
+    return this.ctx.tlsDir ? clientTlsOptions(this.ctx.tlsDir) : undefined;
+  }
   get exitStatus(): { code: number | null; signal: NodeJS.Signals | null } {
     return { code: this.exitCode, signal: this.exitSignal };
   }
@@ -154,6 +162,7 @@ export class RedisServer {
       globalOverrides: ctx.globalOverrides,
       overrides: opts.overrides,
       omit: opts.omit,
+      tlsDir: ctx.tlsDir,
     });
     const configFile = ctx.run.tmpfile('redis.conf');
     const host = config.get('bind')?.split(' ')[0] || ctx.host || '127.0.0.1';
@@ -172,7 +181,7 @@ export class RedisServer {
       ctx.onEvent?.({ kind: 'port-busy', pid: server.pid, port: server.port });
       const next = await ctx.ports.take(ctx.host);
       server.port = next;
-      server.config.set('port', String(next));
+      server.config.set(portDirective(server.config), String(next));
       writeConfigFile(configFile, server.config, server.configLines);
       closeSync(openSync(server.stdout, 'w'));
     }
@@ -227,7 +236,7 @@ export class RedisServer {
         throw new ServerStartError(this.configFile, `${readText(this.stdout)}\n${readText(this.stderr)}`, this.ctx.binary);
       }
       const started = waitReady ? fresh.includes(READY_LINE) : spawned(fresh);
-      if (started && (!waitReady || (await pingOnce(this.host, this.port)))) {
+      if (started && (!waitReady || (await pingOnce(this.host, this.port, 1000, this.clientTls())))) {
         if (waitReady) this.ctx.onEvent?.({ kind: 'ready', pid: this.pid, port: this.port });
         return 'ready';
       }
@@ -298,8 +307,21 @@ export class RedisServer {
     await this.kill('SIGKILL');
   }
 
+  /**
+   * SIGTERM, then however long the server takes to save and exit, as Tcl's restart_server waits:
+   * no SIGSEGV after 10 s as stop() does, since the restart needs that save (a 100 MB dump takes
+   * longer on a loaded machine). The per-test timeout bounds a server that never exits.
+   */
+  private async terminate(): Promise<void> {
+    if (!this.isAlive()) return;
+    if (processState(this.pid) === 'T') process.kill(this.pid, 'SIGCONT');
+    process.kill(this.pid, 'SIGTERM');
+    this.ctx.onEvent?.({ kind: 'kill', pid: this.pid, port: this.port, detail: 'SIGTERM' });
+    await this.exited;
+  }
+
   private async shutdownCommand(args: string[], timeoutMs: number): Promise<boolean> {
-    await probe(this.host, this.port, args, timeoutMs); // a successful SHUTDOWN answers by closing
+    await probe(this.host, this.port, args, timeoutMs, this.clientTls()); // a successful SHUTDOWN answers by closing
     return this.waitExit(timeoutMs);
   }
 
@@ -307,7 +329,7 @@ export class RedisServer {
   async restart(opts: { waitReady?: boolean; rotateLogs?: boolean; shutdown?: ShutdownMode } = {}): Promise<void> {
     const shutdown = opts.shutdown ?? 'sigterm';
     if (shutdown !== 'sigterm' && this.isAlive()) await this.shutdownCommand(['SHUTDOWN', shutdown.toUpperCase()], 10_000);
-    await this.stop({ graceful: true });
+    await this.terminate();
     if (opts.rotateLogs) {
       const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(2, 14);
       for (const file of [this.stdout, this.stderr]) if (existsSync(file)) renameSync(file, `${file}.${stamp}.${this.pid}`);

@@ -6,8 +6,9 @@ import { tclString, type Caller } from '../core/values.ts';
 
 export async function runExternal(c: UnitContext, options: ServerBlockOptions, body: (server: ServerHandle) => Promise<void>): Promise<void> {
   const { host, port, singledb } = c.settings;
-  const client = await connectClient({ host, port }, singledb);
-  const handle = new ServerHandle(null, client, host, port, singledb);
+  const tlsDir = c.settings.tls ? c.settings.tlsDir : '';
+  const client = await connectClient({ host, port }, singledb, {}, false, tlsDir);
+  const handle = new ServerHandle(null, client, host, port, singledb, tlsDir);
   c.servers.push(handle);
   const saved: Array<[string, string]> = [];
   try {

@@ -40,7 +40,7 @@ export function getNonloopbackAddr(): string {
 export async function getNonloopbackClient(handle: ServerHandle): Promise<Client> {
   const host = getNonloopbackAddr();
   if (!host) throw new Error('no non-loopback address (set RUNTEST_NONLOOPBACK=1 to allow one)');
-  const client = await Client.connect({ host, port: handle.port });
+  const client = await Client.connect({ host, port: handle.port, tls: handle.clientTls() });
   ctx().deferCleanup(() => client.destroy());
   return client;
 }

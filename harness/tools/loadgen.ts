@@ -54,7 +54,8 @@ export async function startLoadGenerator(name: LoadGenerator, args: Array<string
   // else this worker process ran before.
   const seed = c.rng.nextUint32();
   const file = runnableFile(path.join(PROJECT_ROOT, 'helpers', `${name}.ts`));
-  const proc = execa(process.execPath, [...NODE_ARGS, file, ...args.map(String), '--seed', String(seed), '--run-dir', c.run.dir], {
+  const tls = c.settings.tls ? ['--tls-dir', c.settings.tlsDir] : [];
+  const proc = execa(process.execPath, [...NODE_ARGS, file, ...args.map(String), '--seed', String(seed), '--run-dir', c.run.dir, ...tls], {
     reject: false,
     cwd: PROJECT_ROOT,
     stdin: 'ignore',

@@ -2,6 +2,7 @@ import { execa, type Options as ExecaOptions } from 'execa';
 import { ctx, settings } from '../worker/context.ts';
 import type { ServerHandle } from '../servers/handle.ts';
 import type { ToolName, ToolPaths } from '../core/forks.ts';
+import { toolTlsArgs } from '../servers/tls.ts';
 
 export type { ToolName } from '../core/forks.ts';
 
@@ -30,19 +31,25 @@ export function runTool(tool: ToolName, args: string[], opts: ExecaOptions = {})
   return proc;
 }
 
-/** Tcl rediscli: arguments to reach a server over TCP. */
-export function cliArgs(handle: Pick<ServerHandle, 'host' | 'port'>, opts: string[] = []): string[] {
-  return ['-h', handle.host, '-p', String(handle.port), ...opts];
+/** In TLS mode, what redis-cli and redis-benchmark need to speak TLS with the run's client certificate. */
+export function tlsArgs(): string[] {
+  const s = settings();
+  return s.tls ? toolTlsArgs(s.tlsDir) : [];
 }
 
-/** Tcl redisbenchmark: arguments to reach a server over TCP. */
+/** Tcl rediscli: arguments to reach a server over TCP (TLS in TLS mode). */
+export function cliArgs(handle: Pick<ServerHandle, 'host' | 'port'>, opts: string[] = []): string[] {
+  return ['-h', handle.host, '-p', String(handle.port), ...tlsArgs(), ...opts];
+}
+
+/** Tcl redisbenchmark: arguments to reach a server over TCP (TLS in TLS mode). */
 export function benchmarkArgs(handle: Pick<ServerHandle, 'host' | 'port'>, opts: string[] = []): string[] {
-  return ['-h', handle.host, '-p', String(handle.port), ...opts];
+  return ['-h', handle.host, '-p', String(handle.port), ...tlsArgs(), ...opts];
 }
 
 export function benchmarkUriArgs(handle: Pick<ServerHandle, 'host' | 'port'>, opts: string[] = [], user?: string, pass?: string): string[] {
   const auth = user !== undefined ? `${user}:${pass}@` : '';
-  return ['-u', `redis://${auth}${handle.host}:${handle.port}`, ...opts];
+  return ['-u', `redis://${auth}${handle.host}:${handle.port}`, ...tlsArgs(), ...opts];
 }
 
 /** A tool's output as text: Tcl pipes read bytes, so Buffers are read as latin1. */

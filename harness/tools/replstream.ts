@@ -11,7 +11,7 @@ export class ReplicationStream {
 
   static async attach(master: ServerHandle): Promise<ReplicationStream> {
     await master.call('config', 'set', 'repl-ping-replica-period', 3600);
-    const client = await Client.connect({ host: master.host, port: master.port });
+    const client = await Client.connect({ host: master.host, port: master.port, tls: master.clientTls() });
     client.writeRaw('SYNC\r\n');
     let header = '';
     // Empty lines are keepalives sent while the RDB is produced.

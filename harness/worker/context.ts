@@ -134,6 +134,7 @@ export class UnitContext {
       globalOverrides: this.settings.globalOverrides,
       currentTest: () => this.currentTest,
       afterSpawn: this.settings.waitServer ? waitForEnter : undefined,
+      tlsDir: this.settings.tls ? this.settings.tlsDir : undefined,
       onEvent: (e: { kind: string; pid: number; port: number; detail?: string }) => {
         this.recordEvent(`:${e.port}`, `${e.kind} pid ${e.pid}${e.detail ? ` (${e.detail})` : ''}`, e.kind);
         if (e.kind === 'spawn') this.emit({ type: 'server-spawned', unit: this.unit, pid: e.pid, port: e.port });

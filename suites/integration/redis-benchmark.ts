@@ -13,6 +13,9 @@ import {
   type ServerHandle,
   tclCatch,
   tclExec,
+  settings,
+  stringMatch,
+  verbose,
 } from '../../harness/index.ts';
 
 /** Runs redis-benchmark and judges it as Tcl's exec does: a non-zero exit or any stderr output is a failure. */
@@ -128,7 +131,41 @@ export default suite(async () => {
         await r.call('config', 'set', 'maxclients', originalMaxclients);
       });
 
-      // The TLS-only tests of upstream need a TLS build and certificates; runtest-ts runs without TLS.
+      if (settings().tls) {
+        await test('benchmark: specific tls-ciphers', async () => {
+          await commonBenchSetup(r, benchmarkArgs(r, [...opts('-r 50 -t set -n 1000'), '--tls-ciphers', 'DEFAULT:-AES128-SHA256']));
+          assertMatch('*calls=1000,*', await cmdrstat('set', r));
+          // One of the commands not benchmarked is absent.
+          assertMatch('', await cmdrstat('get', r));
+        });
+
+        await test('benchmark: tls connecting using URI with authentication set,get', async () => {
+          await r.call('config', 'set', 'masterauth', 'pass');
+          await commonBenchSetup(r, benchmarkUriArgs(r, opts('-c 5 -n 10 -t set,get'), 'default', 'pass'));
+          await defaultSetGetChecks(r);
+        });
+
+        await test('benchmark: specific tls-ciphersuites', async () => {
+          await r.call('flushall');
+          await r.call('config', 'resetstat');
+          let ciphersuitesSupported = true;
+          const outcome = await benchmark(benchmarkArgs(r, [...opts('-r 50 -t set -n 1000'), '--tls-ciphersuites', 'TLS_AES_128_GCM_SHA256']));
+          if (outcome.failed) {
+            const firstLine = outcome.value.split('\n')[0];
+            if (stringMatch('*Invalid option*', firstLine)) {
+              ciphersuitesSupported = false;
+              verbose('Skipping test, TLSv1.3 not supported.');
+            } else {
+              puts(`redis-benchmark non zero code. first line: ${firstLine}`);
+              fail(`redis-benchmark non zero code. first line: ${firstLine}`);
+            }
+          }
+          if (ciphersuitesSupported) {
+            assertMatch('*calls=1000,*', await cmdrstat('set', r));
+            assertMatch('', await cmdrstat('get', r));
+          }
+        });
+      }
     });
   });
 });

@@ -240,7 +240,7 @@ export default suite(async () => {
           let { value: e } = await tclCatch(() => newnodeR.call('get', 'foo'));
           assertMatch(`MOVED ${slot} *`, e);
           const [ownerHost, ownerPort] = e.split(' ')[2].split(':');
-          const ownerR = await Client.connect({ host: ownerHost, port: Number(ownerPort) });
+          const ownerR = await Client.connect({ host: ownerHost, port: Number(ownerPort), tls: srv(-3).clientTls() });
           try {
             const ownerId = String(await ownerR.call('CLUSTER', 'MYID'));
 

@@ -9,6 +9,7 @@ import {
   startServer,
   test,
   srv,
+  settings,
   r,
   Client,
   assertEqual,
@@ -29,9 +30,9 @@ import {
   type ServerHandle,
 } from '../../harness/index.ts';
 
-/** Tcl `redis host port`: a plain client, no SELECT. */
+/** Tcl `redis host port 0 $::tls`: a client of the innermost server's kind (TLS in TLS mode), no SELECT. */
 function redis(host: string, port: number): Promise<Client> {
-  return Client.connect({ host, port });
+  return Client.connect({ host, port, tls: srv(0).clientTls() });
 }
 
 /** Tcl rediscli_exec: redis-cli on the server's unix socket; its output lines (the last newline dropped). */
@@ -83,7 +84,7 @@ export default suite({ independentBlocks: true }, async () => {
     'CONFIG SET port number',
     async () => {
       await startServer({}, async () => {
-        const portCfg = 'port';
+        const portCfg = settings().tls ? 'tls-port' : 'port';
 
         // A free port.
         const availPort = await findAvailablePort();

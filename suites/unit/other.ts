@@ -247,7 +247,7 @@ export default suite({ independentBlocks: true }, async () => {
       await test(
         'PIPELINING stresser (also a regression for the old epoll bug)',
         async () => {
-          const fd2 = await Client.connect({ host: server.host, port: server.port });
+          const fd2 = await Client.connect({ host: server.host, port: server.port, tls: server.clientTls() });
           try {
             if (!settings().singledb) {
               fd2.writeRaw('SELECT 9\r\n');

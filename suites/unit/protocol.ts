@@ -1,8 +1,10 @@
 // Port of tests/unit/protocol.tcl.
 // Tcl's `r attributes` reads the attribute map the client kept from the last reply and raises
 // "no such element in array" when that reply had none; attributes() below does the same with the
-// client's lastAttributes. The desync tests open a plain socket (no TLS support in runtest-ts yet).
+// client's lastAttributes. The desync tests open a raw socket (TLS in TLS mode, as upstream).
 import net from 'node:net';
+import { Duplex } from 'node:stream';
+import tls, { type ConnectionOptions } from 'node:tls';
 import {
   suite,
   startServer,
@@ -26,41 +28,74 @@ function attributes(client: Client) {
  * line the server sent, as Tcl's `gets` after the failed write. Like a Tcl channel, the socket
  * stays readable after the failed write: Node would close it at once (and a failed write also
  * stops 'data' events), dropping a reply that came in just before the reset; so destroy() is held
- * back until the end and bytes are taken through `onread`.
+ * back until the end and bytes are taken through `onread`. In TLS mode the TLS layer runs over
+ * that same raw socket through a stream that never fails its writes (a failure is only noted),
+ * so it keeps decrypting what arrives after the failed write.
  */
-async function protocolDesync(host: string, port: number, seq: string): Promise<string> {
+async function protocolDesync(host: string, port: number, seq: string, tlsOptions?: ConnectionOptions): Promise<string> {
   let received = Buffer.alloc(0);
-  const sock = net.connect({
+  let writeFailed = false;
+  let readEnded = false;
+  let wire: Duplex | null = null;
+  const raw = net.connect({
     host,
     port,
     onread: {
       buffer: Buffer.alloc(64 * 1024),
       callback: (n: number, buf: Buffer) => {
-        received = Buffer.concat([received, buf.subarray(0, n)]);
+        const bytes = Buffer.from(buf.subarray(0, n)); // the buffer is reused for the next read
+        if (wire) wire.push(bytes);
+        else received = Buffer.concat([received, bytes]);
         return true;
       },
     },
   });
-  await new Promise<void>((resolve, reject) => sock.once('connect', resolve).once('error', reject));
-  const realDestroy = sock.destroy.bind(sock);
-  let readEnded = false;
-  sock.destroy = ((err?: NodeJS.ErrnoException) => {
-    if (err?.syscall !== 'write') readEnded = true;
-    return sock;
-  }) as typeof sock.destroy;
-  sock.on('end', () => (readEnded = true));
-  sock.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => raw.once('connect', resolve).once('error', reject));
+  const realDestroy = raw.destroy.bind(raw);
+  const readEnd = () => {
+    readEnded = true;
+    wire?.push(null);
+  };
+  raw.destroy = ((err?: NodeJS.ErrnoException) => {
+    if (err?.syscall === 'write') writeFailed = true;
+    else readEnd();
+    return raw;
+  }) as typeof raw.destroy;
+  raw.on('end', readEnd);
+  raw.on('error', () => undefined);
+  /** Writes on the raw socket; resolves false once a write has failed. */
+  const rawWrite = (data: Buffer | string) =>
+    new Promise<boolean>((resolve) => {
+      if (raw.writableEnded || raw.writableFinished) writeFailed = true;
+      if (writeFailed) return resolve(false);
+      raw.write(data, (err) => {
+        if (err) writeFailed = true;
+        resolve(!err);
+      });
+    });
+  let tlsSock: tls.TLSSocket | null = null;
+  if (tlsOptions) {
+    wire = new Duplex({
+      read() {},
+      write(chunk: Buffer, _encoding, done) {
+        void rawWrite(chunk).then(() => done());
+      },
+    });
+    tlsSock = tls.connect({ ...tlsOptions, socket: wire });
+    tlsSock.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+    tlsSock.on('end', () => (readEnded = true));
+    tlsSock.on('error', () => (readEnded = true));
+    await new Promise<void>((resolve, reject) => tlsSock!.once('secureConnect', resolve).once('error', reject));
+  }
+  const send = (data: Buffer | string) =>
+    tlsSock ? new Promise<boolean>((resolve) => tlsSock!.write(data, () => resolve(!writeFailed))) : rawWrite(data);
   try {
-    sock.write(Buffer.from(seq, 'latin1'));
+    await send(Buffer.from(seq, 'latin1'));
     const started = Math.floor(Date.now() / 1000);
     const timeLimit = 30;
     while (true) {
       // Tcl writes the word "payload" (not the 1 KB variable) on every round.
-      const written = await new Promise<boolean>((resolve) => {
-        if (sock.writableEnded || sock.writableFinished) return resolve(false);
-        sock.write('payload', (err) => resolve(!err));
-      });
-      if (!written) break;
+      if (!(await send('payload'))) break;
       // Let the socket read between writes (a write's callback alone never yields to I/O).
       await new Promise((resolve) => setImmediate(resolve));
       if (Math.floor(Date.now() / 1000) - started > timeLimit) fail('Redis did not closed connection after protocol desync');
@@ -72,6 +107,7 @@ async function protocolDesync(host: string, port: number, seq: string): Promise<
     const eol = text.indexOf('\n');
     return (eol === -1 ? text : text.slice(0, eol)).replace(/\r$/, '');
   } finally {
+    tlsSock?.destroy();
     realDestroy();
   }
 }
@@ -143,7 +179,7 @@ export default suite({ independentBlocks: true }, async () => {
     let n = 0;
     for (const seq of ['\x00', '*\x00', '$\x00']) {
       n++;
-      await test(`Protocol desync regression test #${n}`, () => protocolDesync(srv(0).host, srv(0).port, seq), { okPattern: '*Protocol error*' });
+      await test(`Protocol desync regression test #${n}`, () => protocolDesync(srv(0).host, srv(0).port, seq, srv(0).clientTls()), { okPattern: '*Protocol error*' });
     }
 
     // The desync tests broke the link.

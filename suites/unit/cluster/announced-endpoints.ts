@@ -1,13 +1,19 @@
 // Port of tests/unit/cluster/announced-endpoints.tcl (not in upstream's default unit list).
 // Tcl looks for a free port from the node's own port on (find_available_port $baseport $count);
 // here the harness's findAvailablePort gives a free port of this worker's range, which the
-// tests need only to differ from the node's port.
-import { suite, startCluster, test, srv, configGet, assertMatch, stringMatch, waitForCondition, fail, findAvailablePort } from '../../../harness/index.ts';
+// tests need only to differ from the node's port. In TLS mode the node's port is its tls-port
+// (port is 0), as upstream's later fix of this file reads it (redis #12927).
+import { suite, startCluster, test, srv, configGet, assertMatch, stringMatch, waitForCondition, fail, findAvailablePort, settings } from '../../../harness/index.ts';
+
+/** The port the node listens on: tls-port in TLS mode. */
+function nodePort(): Promise<string> {
+  return configGet(srv(0), settings().tls ? 'tls-port' : 'port');
+}
 
 export default suite(async () => {
   await startCluster(2, 2, { tags: ['external:skip cluster'] }, async () => {
     await test('Test change cluster-announce-port and cluster-announce-tls-port at runtime', async () => {
-      const baseport = await configGet(srv(0), 'port');
+      const baseport = await nodePort();
       const usedPort = await findAvailablePort();
 
       await srv(0).call('config', 'set', 'cluster-announce-tls-port', usedPort);
@@ -27,7 +33,7 @@ export default suite(async () => {
     });
 
     await test('Test change cluster-announce-bus-port at runtime', async () => {
-      const baseport = await configGet(srv(0), 'port');
+      const baseport = await nodePort();
       const usedPort = await findAvailablePort();
 
       // A bus port set at runtime is announced...
