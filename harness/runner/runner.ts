@@ -7,6 +7,7 @@ import { cleanStaleRuns, NODE_ARGS, PROJECT_ROOT, RunDir, runnableFile } from '.
 import type { Task, WorkerCpu, WorkerEvent } from '../core/messages.ts';
 import { TapStream, type TestRecord, writeJsonReport, writeJunitReport } from './reports.ts';
 import type { RunSettings } from '../core/settings.ts';
+import { scheduleOrder } from '../core/units.ts';
 
 const WORKER_FILE = runnableFile(path.join(PROJECT_ROOT, 'harness', 'worker', 'main.ts'));
 
@@ -95,7 +96,7 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
   const enqueuePass = (): boolean => {
     if (pass >= plan.loops) return false;
     pass++;
-    for (const unit of plan.units) queue.push({ unit, block: null });
+    for (const unit of scheduleOrder(plan.units)) queue.push({ unit, block: null });
     if (pass > 1) totalUnits += plan.units.length;
     return true;
   };
