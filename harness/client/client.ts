@@ -373,8 +373,17 @@ export class Client {
   }
 
   private connectSocket(where: string): Promise<net.Socket> {
+    this.early = [];
     return new Promise<net.Socket>((resolve, reject) => {
-      const sock = this.path ? net.createConnection({ path: this.path }) : net.createConnection({ host: this.host, port: this.port });
+      const target = this.path ? { path: this.path } : { host: this.host, port: this.port };
+      // Reads land straight in one reused buffer (net's `onread`), not in a stream 'data' event per
+      // read: no Readable machinery and no 64 KB allocation per reply. pause()/resume() still work.
+      const readBuffer = Buffer.allocUnsafe(64 * 1024);
+      const sock: net.Socket = net.createConnection({
+        ...target,
+        onread: { buffer: readBuffer, callback: (nread: number, buf: Uint8Array) => this.received(sock, Buffer.from(buf.subarray(0, nread))) },
+      });
+      this.connecting = sock;
       const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
       const timer = setTimeout(() => {
         sock.destroy();
@@ -408,11 +417,11 @@ export class Client {
     this.lostCause = undefined;
     this.closedWhy = '';
     this.lastAttributes = null;
-    sock.on('data', (chunk: Buffer) => {
-      if (sock !== this.sock) return;
-      this.parser.push(chunk);
-      this.drain();
-    });
+    // What arrived before the link was attached (a refusal sent on accept) is read first.
+    if (this.connecting === sock) {
+      for (const chunk of this.early.splice(0)) this.parser.push(chunk);
+      this.connecting = undefined;
+    }
     sock.on('error', (err) => {
       if (sock === this.sock) this.lose(err);
     });
@@ -421,6 +430,23 @@ export class Client {
     };
     sock.on('end', onEnd);
     sock.on('close', onEnd);
+  }
+
+  /** Bytes that arrived on a socket still connecting, before attach() made it the current one. */
+  private early: Buffer[] = [];
+
+  /** The socket connectSocket() is opening, until attach() takes it. */
+  private connecting: net.Socket | undefined;
+
+  /** Bytes read from a socket (copied out of its reused read buffer). */
+  private received(sock: net.Socket, chunk: Buffer): boolean {
+    if (sock === this.sock) {
+      this.parser.push(chunk);
+      this.drain();
+    } else if (sock === this.connecting) {
+      this.early.push(chunk);
+    }
+    return true; // keep reading
   }
 
   /** A command whose reply is parsed even in raw mode (used for setup commands). */
