@@ -100,6 +100,9 @@ class WaiterQueue {
 
 const unset = () => undefined;
 
+/** Sockets whose reads come through net's `onread` callback rather than 'data' events. */
+const READS_VIA_ONREAD = new WeakSet<net.Socket>();
+
 /** A read of the next reply, every field set up front (one object shape for the hot path). */
 function replyWaiter(command: Arg[] | null): Waiter {
   return { kind: 'reply', command, abandoned: false, resolve: unset, reject: unset, timer: undefined, done: false };
@@ -384,6 +387,7 @@ export class Client {
         onread: { buffer: readBuffer, callback: (nread: number, buf: Uint8Array) => this.received(sock, Buffer.from(buf.subarray(0, nread))) },
       });
       this.connecting = sock;
+      READS_VIA_ONREAD.add(sock);
       const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
       const timer = setTimeout(() => {
         sock.destroy();
@@ -422,6 +426,8 @@ export class Client {
       for (const chunk of this.early.splice(0)) this.parser.push(chunk);
       this.connecting = undefined;
     }
+    // A socket made without onread (a TLS one) reads through 'data' events.
+    if (!READS_VIA_ONREAD.has(sock)) sock.on('data', (chunk: Buffer) => this.received(sock, chunk));
     sock.on('error', (err) => {
       if (sock === this.sock) this.lose(err);
     });
