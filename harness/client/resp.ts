@@ -126,6 +126,42 @@ class ByteQueue {
     this.length += chunk.length;
   }
 
+  /**
+   * Fast path for the common case: where the next line's LF lies when the whole line is in the
+   * first chunk (the caller reads it from `firstChunk` at `readOffset`, then skips it); -1 otherwise.
+   */
+  lineEndInFirstChunk(): number {
+    if (this.scanChunk !== 0 || this.scanPos !== 0 || this.chunks.length === 0) return -1;
+    return this.chunks[0]!.indexOf(LF, this.offset);
+  }
+
+  get firstChunk(): Buffer | undefined {
+    return this.chunks[0];
+  }
+
+  /** Where the unread bytes of the first chunk start. */
+  get readOffset(): number {
+    return this.offset;
+  }
+
+  /** True when the next `count` bytes all lie in the first chunk. */
+  contiguous(count: number): boolean {
+    return this.chunks.length > 0 && this.chunks[0]!.length - this.offset >= count;
+  }
+
+  /** Drops `count` bytes of the first chunk, which must hold them (see contiguous). */
+  skip(count: number): void {
+    this.scanChunk = 0;
+    this.scanPos = 0;
+    this.scanBefore = 0;
+    this.length -= count;
+    this.offset += count;
+    if (this.offset === this.chunks[0]!.length) {
+      this.chunks.shift();
+      this.offset = 0;
+    }
+  }
+
   /** Takes a line up to LF; `cr` tells whether a CR preceded the LF (it is stripped). */
   takeLine(): { line: Buffer; cr: boolean } | undefined {
     let before = this.scanBefore; // bytes from the read position to chunk `index`
@@ -233,6 +269,23 @@ function trimAscii(bytes: Buffer): Buffer {
   return start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
 }
 
+const isTclSpace = (b: number) => b === 0x20 || (b >= 0x09 && b <= 0x0d);
+
+/** Plain decimal digits (optionally signed when `signed`) of at most 15 digits, else undefined (the slow path decides). */
+function smallDecimal(buf: Buffer, start: number, end: number, signed: boolean): number | undefined {
+  let i = start;
+  let negative = false;
+  if (signed && i < end && (buf[i] === 0x2d || buf[i] === 0x2b)) negative = buf[i++] === 0x2d;
+  if (i === end || end - i > 15) return undefined;
+  let value = 0;
+  for (; i < end; i++) {
+    const digit = buf[i]! - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+  }
+  return negative ? -value : value;
+}
+
 export class RespParser {
   private readonly queue = new ByteQueue();
   private readonly stack: Frame[] = [];
@@ -316,19 +369,71 @@ export class RespParser {
   /** Reads one token: a scalar value, NONE when a header was consumed, undefined when starved. */
   private step(): Reply | typeof NONE | undefined {
     if (this.payload) return this.stepPayload(this.payload);
-    const taken = this.queue.takeLine();
-    if (!taken) return undefined;
-    const { line, cr } = taken;
-    if (!cr) throw new ProtocolError(`line not terminated by CRLF: ${showLine(line)}`);
-    if (line.length === 0) throw new ProtocolError('empty line where a reply type byte was expected');
-    const type = line[0]!;
-    const rest = line.subarray(1);
+    // The line is read in place from the received chunk when it lies within one (almost always):
+    // no copy, no slice per line.
+    let buf: Buffer;
+    let start: number;
+    let end: number; // before the CR
+    const lf = this.queue.lineEndInFirstChunk();
+    if (lf !== -1) {
+      buf = this.queue.firstChunk!;
+      start = this.queue.readOffset;
+      if (lf === start || buf[lf - 1] !== CR) throw new ProtocolError(`line not terminated by CRLF: ${showLine(buf.subarray(start, lf))}`);
+      end = lf - 1;
+      this.queue.skip(lf + 1 - start);
+    } else {
+      const taken = this.queue.takeLine();
+      if (!taken) return undefined;
+      if (!taken.cr) throw new ProtocolError(`line not terminated by CRLF: ${showLine(taken.line)}`);
+      buf = taken.line;
+      start = 0;
+      end = buf.length;
+    }
+    if (end === start) throw new ProtocolError('empty line where a reply type byte was expected');
+    const type = buf[start]!;
     if (this.streamed && type !== 0x3b /* ; */) {
-      throw new ProtocolError(`expected a ';' chunk inside a streamed string, got ${showLine(line)}`);
+      throw new ProtocolError(`expected a ';' chunk inside a streamed string, got ${showLine(buf.subarray(start, end))}`);
     }
     switch (type) {
       // Status and error lines are trimmed, as Tcl's client reads them (redis_read_line): a
       // script's error_reply("") arrives as "-ERR \r\n" and reads "ERR".
+      case 0x2b: {
+        // + simple string
+        let from = start + 1;
+        let to = end;
+        while (from < to && isTclSpace(buf[from]!)) from++;
+        while (to > from && isTclSpace(buf[to - 1]!)) to--;
+        return this.buffers ? buf.subarray(from, to) : buf.toString('utf8', from, to);
+      }
+      case 0x2a: {
+        // * array: the commonest header, counted in place
+        const count = smallDecimal(buf, start + 1, end, false);
+        if (count !== undefined) return this.openCounted('array', count, 1);
+        break;
+      }
+      case 0x24: {
+        // $ bulk string
+        const length = smallDecimal(buf, start + 1, end, false);
+        if (length === undefined) break;
+        if (this.queue.contiguous(length + 2)) return this.bulkInPlace(length);
+        this.payload = { type, length };
+        return this.stepPayload(this.payload);
+      }
+      case 0x3a: {
+        // : integer
+        const value = smallDecimal(buf, start + 1, end, true);
+        if (value !== undefined) return value;
+        break;
+      }
+    }
+    return this.stepSlow(buf.subarray(start, end));
+  }
+
+  /** Every line the fast path above does not settle: other types, long numbers, errors in the protocol. */
+  private stepSlow(line: Buffer): Reply | typeof NONE | undefined {
+    const type = line[0]!;
+    const rest = line.subarray(1);
+    switch (type) {
       case 0x2b: // + simple string
         return this.text(trimAscii(rest));
       case 0x2d: // - error
@@ -397,6 +502,10 @@ export class RespParser {
 
   private stepPayload(payload: { type: number; length: number }): Reply | typeof NONE | undefined {
     if (this.queue.length < payload.length + 2) return undefined;
+    if (payload.type === 0x24 && this.queue.contiguous(payload.length + 2)) {
+      this.payload = null;
+      return this.bulkInPlace(payload.length);
+    }
     const data = this.queue.take(payload.length);
     const end = this.queue.take(2);
     if (end[0] !== CR || end[1] !== LF) {
@@ -424,6 +533,19 @@ export class RespParser {
     }
   }
 
+  /** A bulk string whose bytes and CRLF all lie in the first chunk: decoded in place. */
+  private bulkInPlace(length: number): string | Buffer {
+    const chunk = this.queue.firstChunk!;
+    const at = this.queue.readOffset;
+    const end = at + length;
+    if (chunk[end] !== CR || chunk[end + 1] !== LF) {
+      throw new ProtocolError(`expected CRLF after a ${length}-byte payload, got ${showByte(chunk[end]!)} ${showByte(chunk[end + 1]!)}`);
+    }
+    const value = this.buffers ? chunk.subarray(at, end) : chunk.toString('utf8', at, end);
+    this.queue.skip(length + 2);
+    return value;
+  }
+
   private text(bytes: Buffer): string | Buffer {
     return this.buffers ? bytes : bytes.toString('utf8');
   }
@@ -438,6 +560,14 @@ export class RespParser {
     else if (DOUBLE.test(raw)) value = Number(raw);
     else throw new ProtocolError(`bad double ${showLine(line)}`);
     return new Double(value, raw);
+  }
+
+  /** An aggregate whose count was read (>= 0); returns its value when it is empty. */
+  private openCounted(kind: FrameKind, count: number, perEntry: number): Reply | typeof NONE {
+    const frame: Frame = { kind, remaining: count * perEntry, items: newItems(kind) };
+    if (count === 0) return this.finish(frame);
+    this.stack.push(frame);
+    return NONE;
   }
 
   /** Handles an aggregate header; returns its value when it is empty or null. */

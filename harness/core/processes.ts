@@ -15,8 +15,15 @@ export function runnableFile(tsFile: string): string {
   return path.join(CODE_ROOT, rel).replace(/\.ts$/, '.js');
 }
 
-/** How node starts a TypeScript file of the tree: plain when compiled, through tsx otherwise. */
-export const NODE_ARGS: readonly string[] = COMPILED ? ['--enable-source-maps'] : ['--import', 'tsx'];
+/**
+ * How node starts a TypeScript file of the tree (workers, load generators): plain when compiled,
+ * through tsx otherwise. RUNTEST_NODE_ARGS adds flags to them, e.g. '--cpu-prof --cpu-prof-dir=DIR'
+ * to profile them (node refuses --cpu-prof in NODE_OPTIONS).
+ */
+export const NODE_ARGS: readonly string[] = [
+  ...(COMPILED ? ['--enable-source-maps'] : ['--import', 'tsx']),
+  ...(process.env.RUNTEST_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
+];
 export const TMP_ROOT = process.env.RUNTEST_TMPDIR ? path.resolve(process.env.RUNTEST_TMPDIR) : path.join(PROJECT_ROOT, 'tmp');
 
 export function isAlive(pid: number): boolean {
@@ -84,6 +91,8 @@ export class RunDir {
   private counter = 0;
   /** CPU seconds last seen for each process this one tracked (sampled at test ends and stops). */
   private readonly cpuSeen = new Map<number, { kind: ProcessKind; seconds: number }>();
+  /** The tracked processes not known to have exited: the only ones worth reading /proc for. */
+  private readonly cpuLive = new Set<number>();
 
   constructor(readonly dir: string) {
     this.pidsDir = path.join(dir, 'pids');
@@ -110,16 +119,26 @@ export class RunDir {
 
   track(pid: number, what: string): void {
     this.cpuSeen.set(pid, { kind: kindOf(what), seconds: 0 });
+    this.cpuLive.add(pid);
     mkdirSync(this.pidsDir, { recursive: true });
     writeFileSync(path.join(this.pidsDir, String(pid)), what);
   }
 
-  /** Reads the CPU time of tracked processes still alive (or only `pid`); call before stopping them. */
+  /**
+   * Reads the CPU time of tracked processes still alive (or only `pid`); call before stopping them.
+   * A server's time includes the children it reaped (its BGSAVE, AOF rewrite and diskless-sync forks).
+   */
   sampleCpu(pid?: number): void {
-    for (const [p, seen] of pid === undefined ? this.cpuSeen : [[pid, this.cpuSeen.get(pid)] as const]) {
+    for (const p of pid === undefined ? this.cpuLive : [pid]) {
+      const seen = this.cpuSeen.get(p);
       if (!seen) continue;
       const cpu = processCpuSeconds(p);
-      if (cpu !== null && cpu.own > seen.seconds) seen.seconds = cpu.own;
+      if (cpu === null) {
+        this.cpuLive.delete(p); // gone: nothing more to read
+        continue;
+      }
+      const seconds = seen.kind === 'servers' ? cpu.own + cpu.children : cpu.own;
+      if (seconds > seen.seconds) seen.seconds = seconds;
     }
   }
 
@@ -131,6 +150,7 @@ export class RunDir {
   }
 
   untrack(pid: number): void {
+    this.cpuLive.delete(pid); // untracked once it exited (or is about to be reaped)
     try {
       unlinkSync(path.join(this.pidsDir, String(pid)));
     } catch {

@@ -11,6 +11,7 @@ import { serverTitle, type ServerIdentity } from '../core/forks.ts';
 import { deriveSeed } from '../core/rng.ts';
 import { flakeTable, formatFlakeTable } from './flakes.ts';
 import { writeHtmlReport } from './html.ts';
+import { scheduleOrder } from '../core/units.ts';
 
 const WORKER_FILE = runnableFile(path.join(PROJECT_ROOT, 'harness', 'worker', 'main.ts'));
 
@@ -138,7 +139,7 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
   const enqueuePass = (): boolean => {
     if (pass >= plan.loops) return false;
     pass++;
-    for (const unit of plan.units) {
+    for (const unit of scheduleOrder(plan.units)) {
       if (copies === 1) queue.push({ unit, block: null, pass });
       else for (let k = 1; k <= copies; k++) queue.push({ unit, block: null, pass, copy: k, seed: copySeeds[k - 1] });
     }

@@ -1,4 +1,4 @@
-import { execa, type ResultPromise } from 'execa';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { AssertionError } from '../core/values.ts';
 import { NODE_ARGS, PROJECT_ROOT, RunDir, runnableFile } from '../core/processes.ts';
@@ -12,32 +12,52 @@ const CONNECTION_LOST = /I\/O error|connection closed|Connection closed|ECONNRES
 /** A load generator process from helpers/, seeded from the run, tracked, killed at the unit's end. */
 export class LoadHandle {
   private stopped = false;
+  /** Its stderr, kept for the reason of a failure. */
+  private errors = '';
+  /** Resolves once it has exited and its output is closed. */
+  private readonly ended: Promise<{ exitCode: number | undefined }>;
 
-  constructor(readonly name: LoadGenerator, readonly proc: ResultPromise, private readonly run: RunDir) {}
+  constructor(readonly name: LoadGenerator, readonly proc: ChildProcess, private readonly run: RunDir) {
+    proc.stderr?.on('data', (chunk: Buffer) => {
+      this.errors += chunk.toString();
+    });
+    // Plain spawn, not execa: a generator is started often, and only its exit and stderr matter.
+    this.ended = new Promise((resolve) => {
+      proc.once('close', (code) => resolve({ exitCode: code ?? undefined }));
+      proc.once('error', (err) => {
+        this.errors += err.message;
+        resolve({ exitCode: undefined });
+      });
+    });
+  }
 
   get pid(): number {
     return this.proc.pid ?? 0;
+  }
+
+  get stderr(): string {
+    return this.errors;
   }
 
   /** SIGKILLs it (Tcl stop_*), then checks it did not fail on its own for another reason than a lost server. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    const exitedAlready = this.proc.exitCode !== null;
+    const exitedAlready = this.proc.exitCode !== null || this.proc.signalCode !== null;
     if (!exitedAlready) this.proc.kill('SIGKILL');
-    const result = await this.proc;
+    const result = await this.ended;
     this.run.untrack(this.pid);
-    if (exitedAlready && result.exitCode !== 0 && !CONNECTION_LOST.test(String(result.stderr))) {
-      throw new AssertionError(`load generator ${this.name} failed (exit ${result.exitCode}): ${String(result.stderr).trim()}`);
+    if (exitedAlready && result.exitCode !== 0 && !CONNECTION_LOST.test(this.errors)) {
+      throw new AssertionError(`load generator ${this.name} failed (exit ${result.exitCode}): ${this.errors.trim()}`);
     }
   }
 
   /** Waits for a generator that ends by itself (bg-complex-data after its ops, write load after its seconds). */
   async wait(): Promise<{ exitCode: number | undefined; stderr: string }> {
-    const result = await this.proc;
+    const result = await this.ended;
     this.stopped = true;
     this.run.untrack(this.pid);
-    return { exitCode: result.exitCode, stderr: String(result.stderr) };
+    return { exitCode: result.exitCode, stderr: this.errors };
   }
 }
 
@@ -55,10 +75,9 @@ export async function startLoadGenerator(name: LoadGenerator, args: Array<string
   const seed = c.rng.nextUint32();
   const file = runnableFile(path.join(PROJECT_ROOT, 'helpers', `${name}.ts`));
   const tls = c.settings.tls ? ['--tls-dir', c.settings.tlsDir] : [];
-  const proc = execa(process.execPath, [...NODE_ARGS, file, ...args.map(String), '--seed', String(seed), '--run-dir', c.run.dir, ...tls], {
-    reject: false,
+  const proc = spawn(process.execPath, [...NODE_ARGS, file, ...args.map(String), '--seed', String(seed), '--run-dir', c.run.dir, ...tls], {
     cwd: PROJECT_ROOT,
-    stdin: 'ignore',
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const handle = new LoadHandle(name, proc, c.run);
   if (handle.pid) c.run.track(handle.pid, `load generator ${name}`);
@@ -71,27 +90,25 @@ function connected(handle: LoadHandle): Promise<void> {
   const { proc, name } = handle;
   return new Promise((resolve, reject) => {
     let output = '';
-    let errors = '';
     const timer = setTimeout(() => finish(new Error(`load generator ${name} did not connect within ${CONNECT_BUDGET_MS} ms`)), CONNECT_BUDGET_MS);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('connected\n')) finish();
     };
-    const onStderr = (chunk: Buffer) => {
-      errors += chunk.toString();
-    };
     const onExit = (code: number | null, signal: string | null) =>
-      finish(new Error(`load generator ${name} exited before connecting (${signal ?? `exit code ${code}`}): ${errors.trim() || 'no output on stderr'}`));
+      finish(new Error(`load generator ${name} exited before connecting (${signal ?? `exit code ${code}`}): ${handle.stderr.trim() || 'no output on stderr'}`));
     function finish(err?: Error) {
       clearTimeout(timer);
-      proc.stdout?.off('data', onData);
-      proc.stderr?.off('data', onStderr);
       proc.off('close', onExit);
       if (err) reject(err);
-      else resolve();
+      else {
+        // Nobody reads its stdout from now on: let it flow so the generator never blocks on a full pipe.
+        proc.stdout?.off('data', onData);
+        proc.stdout?.resume();
+        resolve();
+      }
     }
     proc.stdout?.on('data', onData);
-    proc.stderr?.on('data', onStderr);
     proc.once('close', onExit);
   });
 }

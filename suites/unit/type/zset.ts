@@ -2,6 +2,10 @@
 //
 // Tcl's test helper sets tcl_precision 17, so every rand() score is sent and compared as %.17g
 // text; tclDouble() prints a number that way.
+//
+// Unlike upstream's single server, the unit runs as six parts (see PARTS), each on a fresh server
+// with the same tags, so the runner can spread them over workers: the unit was the tail of a run.
+// Every test keeps its name, its place within its part and its assertions.
 import {
   suite,
   startServer,
@@ -39,8 +43,15 @@ import {
 
 type Encoding = 'listpack' | 'skiplist';
 
-export default suite(async () => {
-  await startServer({ tags: ['zset'] }, async (server) => {
+/**
+ * The unit's parts, each on a server of its own so that they run on different workers: every part
+ * creates the keys it reads and leaves the zset config as it found it (upstream runs them in turn
+ * on one server, whose leftovers none of them reads).
+ */
+const PARTS = ['basics listpack', 'basics skiplist', 'commands', 'stressers listpack', 'stressers skiplist', 'more commands'] as const;
+
+export default suite({ independentBlocks: true }, async () => {
+  for (const part of PARTS) await startServer({ tags: ['zset'] }, async (server) => {
     const r = (...args: Arg[]) => server.call(...args);
     const encodingIs = (enc: string, key: string) => assertEncoding(enc, key, server, settings().ignoreEncoding);
 
@@ -1201,392 +1212,394 @@ export default suite(async () => {
       await r('config', 'set', 'zset-max-ziplist-value', originalMaxValue);
     }
 
-    await basics('listpack');
-    await basics('skiplist');
+    if (part === 'basics listpack') await basics('listpack');
+    if (part === 'basics skiplist') await basics('skiplist');
 
-    await test('ZPOP/ZMPOP against wrong type', async () => {
-      await r('set', 'foo{t}', 'bar');
-      await assertError('*WRONGTYPE*', () => r('zpopmin', 'foo{t}'));
-      await assertError('*WRONGTYPE*', () => r('zpopmin', 'foo{t}', 0));
-      await assertError('*WRONGTYPE*', () => r('zpopmax', 'foo{t}'));
-      await assertError('*WRONGTYPE*', () => r('zpopmax', 'foo{t}', 0));
-      await assertError('*WRONGTYPE*', () => r('zpopmin', 'foo{t}', 2));
+    if (part === 'commands') {
+      await test('ZPOP/ZMPOP against wrong type', async () => {
+        await r('set', 'foo{t}', 'bar');
+        await assertError('*WRONGTYPE*', () => r('zpopmin', 'foo{t}'));
+        await assertError('*WRONGTYPE*', () => r('zpopmin', 'foo{t}', 0));
+        await assertError('*WRONGTYPE*', () => r('zpopmax', 'foo{t}'));
+        await assertError('*WRONGTYPE*', () => r('zpopmax', 'foo{t}', 0));
+        await assertError('*WRONGTYPE*', () => r('zpopmin', 'foo{t}', 2));
 
-      await assertError('*WRONGTYPE*', () => r('zmpop', 1, 'foo{t}', 'min'));
-      await assertError('*WRONGTYPE*', () => r('zmpop', 1, 'foo{t}', 'max'));
-      await assertError('*WRONGTYPE*', () => r('zmpop', 1, 'foo{t}', 'max', 'count', 200));
+        await assertError('*WRONGTYPE*', () => r('zmpop', 1, 'foo{t}', 'min'));
+        await assertError('*WRONGTYPE*', () => r('zmpop', 1, 'foo{t}', 'max'));
+        await assertError('*WRONGTYPE*', () => r('zmpop', 1, 'foo{t}', 'max', 'count', 200));
 
-      await r('del', 'foo{t}');
-      await r('set', 'foo2{t}', 'bar');
-      await assertError('*WRONGTYPE*', () => r('zmpop', 2, 'foo{t}', 'foo2{t}', 'min'));
-      await assertError('*WRONGTYPE*', () => r('zmpop', 2, 'foo2{t}', 'foo1{t}', 'max', 'count', 1));
-    });
+        await r('del', 'foo{t}');
+        await r('set', 'foo2{t}', 'bar');
+        await assertError('*WRONGTYPE*', () => r('zmpop', 2, 'foo{t}', 'foo2{t}', 'min'));
+        await assertError('*WRONGTYPE*', () => r('zmpop', 2, 'foo2{t}', 'foo1{t}', 'max', 'count', 1));
+      });
 
-    await test('ZMPOP with illegal argument', async () => {
-      await assertError("ERR wrong number of arguments for 'zmpop' command", () => r('zmpop'));
-      await assertError("ERR wrong number of arguments for 'zmpop' command", () => r('zmpop', 1));
-      await assertError("ERR wrong number of arguments for 'zmpop' command", () => r('zmpop', 1, 'myzset{t}'));
+      await test('ZMPOP with illegal argument', async () => {
+        await assertError("ERR wrong number of arguments for 'zmpop' command", () => r('zmpop'));
+        await assertError("ERR wrong number of arguments for 'zmpop' command", () => r('zmpop', 1));
+        await assertError("ERR wrong number of arguments for 'zmpop' command", () => r('zmpop', 1, 'myzset{t}'));
 
-      await assertError('ERR numkeys*', () => r('zmpop', 0, 'myzset{t}', 'MIN'));
-      await assertError('ERR numkeys*', () => r('zmpop', 'a', 'myzset{t}', 'MIN'));
-      await assertError('ERR numkeys*', () => r('zmpop', -1, 'myzset{t}', 'MAX'));
+        await assertError('ERR numkeys*', () => r('zmpop', 0, 'myzset{t}', 'MIN'));
+        await assertError('ERR numkeys*', () => r('zmpop', 'a', 'myzset{t}', 'MIN'));
+        await assertError('ERR numkeys*', () => r('zmpop', -1, 'myzset{t}', 'MAX'));
 
-      await assertError('ERR syntax error*', () => r('zmpop', 1, 'myzset{t}', 'bad_where'));
-      await assertError('ERR syntax error*', () => r('zmpop', 1, 'myzset{t}', 'MIN', 'bar_arg'));
-      await assertError('ERR syntax error*', () => r('zmpop', 1, 'myzset{t}', 'MAX', 'MIN'));
-      await assertError('ERR syntax error*', () => r('zmpop', 1, 'myzset{t}', 'COUNT'));
-      await assertError('ERR syntax error*', () => r('zmpop', 1, 'myzset{t}', 'MAX', 'COUNT', 1, 'COUNT', 2));
-      await assertError('ERR syntax error*', () => r('zmpop', 2, 'myzset{t}', 'myzset2{t}', 'bad_arg'));
+        await assertError('ERR syntax error*', () => r('zmpop', 1, 'myzset{t}', 'bad_where'));
+        await assertError('ERR syntax error*', () => r('zmpop', 1, 'myzset{t}', 'MIN', 'bar_arg'));
+        await assertError('ERR syntax error*', () => r('zmpop', 1, 'myzset{t}', 'MAX', 'MIN'));
+        await assertError('ERR syntax error*', () => r('zmpop', 1, 'myzset{t}', 'COUNT'));
+        await assertError('ERR syntax error*', () => r('zmpop', 1, 'myzset{t}', 'MAX', 'COUNT', 1, 'COUNT', 2));
+        await assertError('ERR syntax error*', () => r('zmpop', 2, 'myzset{t}', 'myzset2{t}', 'bad_arg'));
 
-      await assertError('ERR count*', () => r('zmpop', 1, 'myzset{t}', 'MIN', 'COUNT', 0));
-      await assertError('ERR count*', () => r('zmpop', 1, 'myzset{t}', 'MAX', 'COUNT', 'a'));
-      await assertError('ERR count*', () => r('zmpop', 1, 'myzset{t}', 'MIN', 'COUNT', -1));
-      await assertError('ERR count*', () => r('zmpop', 2, 'myzset{t}', 'myzset2{t}', 'MAX', 'COUNT', -1));
-    });
+        await assertError('ERR count*', () => r('zmpop', 1, 'myzset{t}', 'MIN', 'COUNT', 0));
+        await assertError('ERR count*', () => r('zmpop', 1, 'myzset{t}', 'MAX', 'COUNT', 'a'));
+        await assertError('ERR count*', () => r('zmpop', 1, 'myzset{t}', 'MIN', 'COUNT', -1));
+        await assertError('ERR count*', () => r('zmpop', 2, 'myzset{t}', 'myzset2{t}', 'MAX', 'COUNT', -1));
+      });
 
-    await test(
-      'ZMPOP propagate as pop with count command to replica',
-      async () => {
-        const repl = await ReplicationStream.attach(server);
+      await test(
+        'ZMPOP propagate as pop with count command to replica',
+        async () => {
+          const repl = await ReplicationStream.attach(server);
 
-        // ZMPOP is propagated as ZPOPMIN/ZPOPMAX with a count.
-        await r('zadd', 'myzset{t}', 1, 'one', 2, 'two', 3, 'three');
+          // ZMPOP is propagated as ZPOPMIN/ZPOPMAX with a count.
+          await r('zadd', 'myzset{t}', 1, 'one', 2, 'two', 3, 'three');
 
-        // Pops from one zset.
-        await r('zmpop', 1, 'myzset{t}', 'min');
-        await r('zmpop', 1, 'myzset{t}', 'max', 'count', 1);
+          // Pops from one zset.
+          await r('zmpop', 1, 'myzset{t}', 'min');
+          await r('zmpop', 1, 'myzset{t}', 'max', 'count', 1);
 
-        // One element left.
-        await r('zmpop', 2, 'myzset{t}', 'myzset2{t}', 'min', 'count', 10);
+          // One element left.
+          await r('zmpop', 2, 'myzset{t}', 'myzset2{t}', 'min', 'count', 10);
 
-        // Nothing popped, nothing propagated.
-        await r('zmpop', 2, 'myzset{t}', 'myzset2{t}', 'max', 'count', 10);
+          // Nothing popped, nothing propagated.
+          await r('zmpop', 2, 'myzset{t}', 'myzset2{t}', 'max', 'count', 10);
 
-        // Pops from the second zset.
-        await r('zadd', 'myzset2{t}', 1, 'one', 2, 'two', 3, 'three');
-        await r('zmpop', 2, 'myzset{t}', 'myzset2{t}', 'min', 'count', 2);
-        await r('zmpop', 2, 'myzset{t}', 'myzset2{t}', 'max', 'count', 1);
+          // Pops from the second zset.
+          await r('zadd', 'myzset2{t}', 1, 'one', 2, 'two', 3, 'three');
+          await r('zmpop', 2, 'myzset{t}', 'myzset2{t}', 'min', 'count', 2);
+          await r('zmpop', 2, 'myzset{t}', 'myzset2{t}', 'max', 'count', 1);
 
-        // Pops everything.
-        await r('zadd', 'myzset{t}', 1, 'one', 2, 'two', 3, 'three');
-        await r('zadd', 'myzset2{t}', 4, 'four', 5, 'five', 6, 'six');
-        await r('zmpop', 2, 'myzset{t}', 'myzset2{t}', 'min', 'count', 10);
-        await r('zmpop', 2, 'myzset{t}', 'myzset2{t}', 'max', 'count', 10);
+          // Pops everything.
+          await r('zadd', 'myzset{t}', 1, 'one', 2, 'two', 3, 'three');
+          await r('zadd', 'myzset2{t}', 4, 'four', 5, 'five', 6, 'six');
+          await r('zmpop', 2, 'myzset{t}', 'myzset2{t}', 'min', 'count', 10);
+          await r('zmpop', 2, 'myzset{t}', 'myzset2{t}', 'max', 'count', 10);
 
-        await repl.assertStream([
-          'select *',
-          'zadd myzset{t} 1 one 2 two 3 three',
-          'zpopmin myzset{t} 1',
-          'zpopmax myzset{t} 1',
-          'zpopmin myzset{t} 1',
-          'zadd myzset2{t} 1 one 2 two 3 three',
-          'zpopmin myzset2{t} 2',
-          'zpopmax myzset2{t} 1',
-          'zadd myzset{t} 1 one 2 two 3 three',
-          'zadd myzset2{t} 4 four 5 five 6 six',
-          'zpopmin myzset{t} 3',
-          'zpopmax myzset2{t} 3',
-        ]);
-        await repl.close();
-      },
-      { tags: ['needs:repl'] },
-    );
+          await repl.assertStream([
+            'select *',
+            'zadd myzset{t} 1 one 2 two 3 three',
+            'zpopmin myzset{t} 1',
+            'zpopmax myzset{t} 1',
+            'zpopmin myzset{t} 1',
+            'zadd myzset2{t} 1 one 2 two 3 three',
+            'zpopmin myzset2{t} 2',
+            'zpopmax myzset2{t} 1',
+            'zadd myzset{t} 1 one 2 two 3 three',
+            'zadd myzset2{t} 4 four 5 five 6 six',
+            'zpopmin myzset{t} 3',
+            'zpopmax myzset2{t} 3',
+          ]);
+          await repl.close();
+        },
+        { tags: ['needs:repl'] },
+      );
 
-    for (const resp of [3, 2]) {
-      const rd = await server.newClient();
+      for (const resp of [3, 2]) {
+        const rd = await server.newClient();
 
-      if (settings().denyTags.includes('resp3')) {
-        if (resp === 3) continue;
-      } else {
-        await r('hello', resp);
-        rd.send('hello', resp);
-        await rd.read();
-      }
+        if (settings().denyTags.includes('resp3')) {
+          if (resp === 3) continue;
+        } else {
+          await r('hello', resp);
+          rd.send('hello', resp);
+          await rd.read();
+        }
 
-      await test(`ZPOPMIN/ZPOPMAX readraw in RESP${resp}`, async () => {
-        await r('del', 'zset{t}');
-        await createZset('zset2{t}', [1, 'a', 2, 'b', 3, 'c', 4, 'd', 5, 'e']);
+        await test(`ZPOPMIN/ZPOPMAX readraw in RESP${resp}`, async () => {
+          await r('del', 'zset{t}');
+          await createZset('zset2{t}', [1, 'a', 2, 'b', 3, 'c', 4, 'd', 5, 'e']);
 
-        const c = server.client;
-        c.readRaw(true);
+          const c = server.client;
+          c.readRaw(true);
 
-        // Against a key that does not exist.
-        assertEqual('*0', await r('zpopmin', 'zset{t}'));
-        assertEqual('*0', await r('zpopmin', 'zset{t}', 1));
+          // Against a key that does not exist.
+          assertEqual('*0', await r('zpopmin', 'zset{t}'));
+          assertEqual('*0', await r('zpopmin', 'zset{t}', 1));
 
-        // Without COUNT.
-        assertEqual('*2', await r('zpopmin', 'zset2{t}'));
-        assertEqual(await c.read(), '$1');
-        assertEqual(await c.read(), 'a');
-        await verifyScoreResponse(c, resp, 1);
-
-        // With COUNT.
-        if (resp === 2) {
-          assertEqual('*2', await r('zpopmax', 'zset2{t}', 1));
+          // Without COUNT.
+          assertEqual('*2', await r('zpopmin', 'zset2{t}'));
           assertEqual(await c.read(), '$1');
-          assertEqual(await c.read(), 'e');
-        } else if (resp === 3) {
-          assertEqual('*1', await r('zpopmax', 'zset2{t}', 1));
+          assertEqual(await c.read(), 'a');
+          await verifyScoreResponse(c, resp, 1);
+
+          // With COUNT.
+          if (resp === 2) {
+            assertEqual('*2', await r('zpopmax', 'zset2{t}', 1));
+            assertEqual(await c.read(), '$1');
+            assertEqual(await c.read(), 'e');
+          } else if (resp === 3) {
+            assertEqual('*1', await r('zpopmax', 'zset2{t}', 1));
+            assertEqual(await c.read(), '*2');
+            assertEqual(await c.read(), '$1');
+            assertEqual(await c.read(), 'e');
+          }
+          await verifyScoreResponse(c, resp, 5);
+
+          c.readRaw(false);
+        });
+
+        await test(`BZPOPMIN/BZPOPMAX readraw in RESP${resp}`, async () => {
+          await r('del', 'zset{t}');
+          await createZset('zset2{t}', [1, 'a', 2, 'b', 3, 'c', 4, 'd', 5, 'e']);
+
+          rd.readRaw(true);
+
+          // Released by the timeout.
+          rd.send('bzpopmin', 'zset{t}', 0.01);
+          verifyNilResponse(resp, await rd.read());
+          rd.send('bzpopmax', 'zset{t}', 0.01);
+          verifyNilResponse(resp, await rd.read());
+
+          // Served without blocking.
+          rd.send('bzpopmin', 'zset1{t}', 'zset2{t}', 0.1);
+          assertEqual(await rd.read(), '*3');
+          assertEqual(await rd.read(), '$8');
+          assertEqual(await rd.read(), 'zset2{t}');
+          assertEqual(await rd.read(), '$1');
+          assertEqual(await rd.read(), 'a');
+          await verifyScoreResponse(rd, resp, 1);
+
+          // Served after blocking.
+          rd.send('bzpopmin', 'zset{t}', 5);
+          await waitForBlockedClient(server);
+          await r('zadd', 'zset{t}', 1, 'a');
+          assertEqual(await rd.read(), '*3');
+          assertEqual(await rd.read(), '$7');
+          assertEqual(await rd.read(), 'zset{t}');
+          assertEqual(await rd.read(), '$1');
+          assertEqual(await rd.read(), 'a');
+          await verifyScoreResponse(rd, resp, 1);
+
+          rd.readRaw(false);
+        });
+
+        await test(`ZMPOP readraw in RESP${resp}`, async () => {
+          await r('del', 'zset{t}', 'zset2{t}');
+          await createZset('zset3{t}', [1, 'a']);
+          await createZset('zset4{t}', [1, 'a', 2, 'b', 3, 'c', 4, 'd', 5, 'e']);
+
+          const c = server.client;
+          c.readRaw(true);
+
+          // Against keys that do not exist.
+          verifyNilResponse(resp, await r('zmpop', 1, 'zset{t}', 'min'));
+          verifyNilResponse(resp, await r('zmpop', 1, 'zset{t}', 'max', 'count', 1));
+          verifyNilResponse(resp, await r('zmpop', 2, 'zset{t}', 'zset2{t}', 'min'));
+          verifyNilResponse(resp, await r('zmpop', 2, 'zset{t}', 'zset2{t}', 'max', 'count', 1));
+
+          // One key.
+          assertEqual('*2', await r('zmpop', 1, 'zset3{t}', 'max'));
+          assertEqual(await c.read(), '$8');
+          assertEqual(await c.read(), 'zset3{t}');
+          assertEqual(await c.read(), '*1');
           assertEqual(await c.read(), '*2');
           assertEqual(await c.read(), '$1');
-          assertEqual(await c.read(), 'e');
+          assertEqual(await c.read(), 'a');
+          await verifyScoreResponse(c, resp, 1);
+
+          // With COUNT.
+          assertEqual('*2', await r('zmpop', 2, 'zset3{t}', 'zset4{t}', 'min', 'count', 2));
+          assertEqual(await c.read(), '$8');
+          assertEqual(await c.read(), 'zset4{t}');
+          assertEqual(await c.read(), '*2');
+          assertEqual(await c.read(), '*2');
+          assertEqual(await c.read(), '$1');
+          assertEqual(await c.read(), 'a');
+          await verifyScoreResponse(c, resp, 1);
+          assertEqual(await c.read(), '*2');
+          assertEqual(await c.read(), '$1');
+          assertEqual(await c.read(), 'b');
+          await verifyScoreResponse(c, resp, 2);
+
+          c.readRaw(false);
+        });
+
+        await test(`BZMPOP readraw in RESP${resp}`, async () => {
+          await r('del', 'zset{t}', 'zset2{t}');
+          await createZset('zset3{t}', [1, 'a', 2, 'b', 3, 'c', 4, 'd', 5, 'e']);
+
+          rd.readRaw(true);
+
+          // Released by the timeout.
+          rd.send('bzmpop', 0.01, 1, 'zset{t}', 'min');
+          verifyNilResponse(resp, await rd.read());
+          rd.send('bzmpop', 0.01, 2, 'zset{t}', 'zset2{t}', 'max');
+          verifyNilResponse(resp, await rd.read());
+
+          // Served without blocking.
+          rd.send('bzmpop', 0.1, 2, 'zset3{t}', 'zset4{t}', 'min');
+
+          assertEqual(await rd.read(), '*2');
+          assertEqual(await rd.read(), '$8');
+          assertEqual(await rd.read(), 'zset3{t}');
+          assertEqual(await rd.read(), '*1');
+          assertEqual(await rd.read(), '*2');
+          assertEqual(await rd.read(), '$1');
+          assertEqual(await rd.read(), 'a');
+          await verifyScoreResponse(rd, resp, 1);
+
+          // Served after blocking, with COUNT.
+          rd.send('bzmpop', 5, 2, 'zset{t}', 'zset2{t}', 'max', 'count', 2);
+          await waitForBlockedClient(server);
+          await r('zadd', 'zset2{t}', 1, 'a', 2, 'b', 3, 'c');
+
+          assertEqual(await rd.read(), '*2');
+          assertEqual(await rd.read(), '$8');
+          assertEqual(await rd.read(), 'zset2{t}');
+          assertEqual(await rd.read(), '*2');
+          assertEqual(await rd.read(), '*2');
+          assertEqual(await rd.read(), '$1');
+          assertEqual(await rd.read(), 'c');
+          await verifyScoreResponse(rd, resp, 3);
+          assertEqual(await rd.read(), '*2');
+          assertEqual(await rd.read(), '$1');
+          assertEqual(await rd.read(), 'b');
+          await verifyScoreResponse(rd, resp, 2);
+        });
+
+        await rd.close();
+      }
+
+      await test(
+        'ZINTERSTORE regression with two sets, intset+hashtable',
+        async () => {
+          await r('del', 'seta{t}', 'setb{t}', 'setc{t}');
+          await r('sadd', 'set1{t}', 'a');
+          await r('sadd', 'set2{t}', 10);
+          return r('zinterstore', 'set3{t}', 2, 'set1{t}', 'set2{t}');
+        },
+        { okPattern: '0' },
+      );
+
+      await test(
+        'ZUNIONSTORE regression, should not create NaN in scores',
+        async () => {
+          await r('zadd', 'z{t}', '-inf', 'neginf');
+          await r('zunionstore', 'out{t}', 1, 'z{t}', 'weights', 0);
+          return r('zrange', 'out{t}', 0, -1, 'withscores');
+        },
+        { okPattern: 'neginf 0' },
+      );
+
+      await test(
+        'ZINTERSTORE #516 regression, mixed sets and ziplist zsets',
+        async () => {
+          await r('sadd', 'one{t}', 100, 101, 102, 103);
+          await r('sadd', 'two{t}', 100, 200, 201, 202);
+          await r('zadd', 'three{t}', 1, 500, 1, 501, 1, 502, 1, 503, 1, 100);
+          await r('zinterstore', 'to_here{t}', 3, 'one{t}', 'two{t}', 'three{t}', 'WEIGHTS', 0, 0, 1);
+          return r('zrange', 'to_here{t}', 0, -1);
+        },
+        { okPattern: '100' },
+      );
+
+      await test('ZUNIONSTORE result is sorted', async () => {
+        // Two sets with common and distinct members: the union must still be in score order.
+        await r('del', 'one{t}', 'two{t}', 'dest{t}');
+        const cmd1: Arg[] = ['zadd', 'one{t}'];
+        const cmd2: Arg[] = ['zadd', 'two{t}'];
+        for (let j = 0; j < 1000; j++) {
+          cmd1.push(tclDouble(rng().random()), randomInt(1000));
+          cmd2.push(tclDouble(rng().random()), randomInt(1000));
         }
-        await verifyScoreResponse(c, resp, 5);
-
-        c.readRaw(false);
+        await r(...cmd1);
+        await r(...cmd2);
+        assert(tclNum(await r('zcard', 'one{t}')) > 100, '[r zcard one{t}] > 100');
+        assert(tclNum(await r('zcard', 'two{t}')) > 100, '[r zcard two{t}] > 100');
+        await r('zunionstore', 'dest{t}', 2, 'one{t}', 'two{t}');
+        let oldscore = 0;
+        const flat = (await r('zrange', 'dest{t}', 0, -1, 'withscores')) as string[];
+        for (let i = 0; i < flat.length; i += 2) {
+          const score = tclNum(flat[i + 1]);
+          assert(score >= oldscore, '$score >= $oldscore');
+          oldscore = score;
+        }
       });
 
-      await test(`BZPOPMIN/BZPOPMAX readraw in RESP${resp}`, async () => {
-        await r('del', 'zset{t}');
-        await createZset('zset2{t}', [1, 'a', 2, 'b', 3, 'c', 4, 'd', 5, 'e']);
-
-        rd.readRaw(true);
-
-        // Released by the timeout.
-        rd.send('bzpopmin', 'zset{t}', 0.01);
-        verifyNilResponse(resp, await rd.read());
-        rd.send('bzpopmax', 'zset{t}', 0.01);
-        verifyNilResponse(resp, await rd.read());
-
-        // Served without blocking.
-        rd.send('bzpopmin', 'zset1{t}', 'zset2{t}', 0.1);
-        assertEqual(await rd.read(), '*3');
-        assertEqual(await rd.read(), '$8');
-        assertEqual(await rd.read(), 'zset2{t}');
-        assertEqual(await rd.read(), '$1');
-        assertEqual(await rd.read(), 'a');
-        await verifyScoreResponse(rd, resp, 1);
-
-        // Served after blocking.
-        rd.send('bzpopmin', 'zset{t}', 5);
-        await waitForBlockedClient(server);
-        await r('zadd', 'zset{t}', 1, 'a');
-        assertEqual(await rd.read(), '*3');
-        assertEqual(await rd.read(), '$7');
-        assertEqual(await rd.read(), 'zset{t}');
-        assertEqual(await rd.read(), '$1');
-        assertEqual(await rd.read(), 'a');
-        await verifyScoreResponse(rd, resp, 1);
-
-        rd.readRaw(false);
+      await test('ZUNIONSTORE/ZINTERSTORE/ZDIFFSTORE error if using WITHSCORES ', async () => {
+        await assertError('*ERR*syntax*', () => r('zunionstore', 'foo{t}', 2, 'zsetd{t}', 'zsetf{t}', 'withscores'));
+        await assertError('*ERR*syntax*', () => r('zinterstore', 'foo{t}', 2, 'zsetd{t}', 'zsetf{t}', 'withscores'));
+        await assertError('*ERR*syntax*', () => r('zdiffstore', 'foo{t}', 2, 'zsetd{t}', 'zsetf{t}', 'withscores'));
       });
 
-      await test(`ZMPOP readraw in RESP${resp}`, async () => {
-        await r('del', 'zset{t}', 'zset2{t}');
-        await createZset('zset3{t}', [1, 'a']);
-        await createZset('zset4{t}', [1, 'a', 2, 'b', 3, 'c', 4, 'd', 5, 'e']);
+      await test(
+        'ZMSCORE retrieve',
+        async () => {
+          await r('del', 'zmscoretest');
+          await r('zadd', 'zmscoretest', 10, 'x');
+          await r('zadd', 'zmscoretest', 20, 'y');
 
-        const c = server.client;
-        c.readRaw(true);
+          return r('zmscore', 'zmscoretest', 'x', 'y');
+        },
+        { okPattern: '10 20' },
+      );
 
-        // Against keys that do not exist.
-        verifyNilResponse(resp, await r('zmpop', 1, 'zset{t}', 'min'));
-        verifyNilResponse(resp, await r('zmpop', 1, 'zset{t}', 'max', 'count', 1));
-        verifyNilResponse(resp, await r('zmpop', 2, 'zset{t}', 'zset2{t}', 'min'));
-        verifyNilResponse(resp, await r('zmpop', 2, 'zset{t}', 'zset2{t}', 'max', 'count', 1));
+      await test(
+        'ZMSCORE retrieve from empty set',
+        async () => {
+          await r('del', 'zmscoretest');
 
-        // One key.
-        assertEqual('*2', await r('zmpop', 1, 'zset3{t}', 'max'));
-        assertEqual(await c.read(), '$8');
-        assertEqual(await c.read(), 'zset3{t}');
-        assertEqual(await c.read(), '*1');
-        assertEqual(await c.read(), '*2');
-        assertEqual(await c.read(), '$1');
-        assertEqual(await c.read(), 'a');
-        await verifyScoreResponse(c, resp, 1);
+          return r('zmscore', 'zmscoretest', 'x', 'y');
+        },
+        { okPattern: '{} {}' },
+      );
 
-        // With COUNT.
-        assertEqual('*2', await r('zmpop', 2, 'zset3{t}', 'zset4{t}', 'min', 'count', 2));
-        assertEqual(await c.read(), '$8');
-        assertEqual(await c.read(), 'zset4{t}');
-        assertEqual(await c.read(), '*2');
-        assertEqual(await c.read(), '*2');
-        assertEqual(await c.read(), '$1');
-        assertEqual(await c.read(), 'a');
-        await verifyScoreResponse(c, resp, 1);
-        assertEqual(await c.read(), '*2');
-        assertEqual(await c.read(), '$1');
-        assertEqual(await c.read(), 'b');
-        await verifyScoreResponse(c, resp, 2);
+      await test(
+        'ZMSCORE retrieve with missing member',
+        async () => {
+          await r('del', 'zmscoretest');
+          await r('zadd', 'zmscoretest', 10, 'x');
 
-        c.readRaw(false);
+          return r('zmscore', 'zmscoretest', 'x', 'y');
+        },
+        { okPattern: '10 {}' },
+      );
+
+      await test(
+        'ZMSCORE retrieve single member',
+        async () => {
+          await r('del', 'zmscoretest');
+          await r('zadd', 'zmscoretest', 10, 'x');
+          await r('zadd', 'zmscoretest', 20, 'y');
+
+          return r('zmscore', 'zmscoretest', 'x');
+        },
+        { okPattern: '10' },
+      );
+
+      await test('ZMSCORE retrieve requires one or more members', async () => {
+        await r('del', 'zmscoretest');
+        await r('zadd', 'zmscoretest', 10, 'x');
+        await r('zadd', 'zmscoretest', 20, 'y');
+
+        const e = await tclCatch(() => r('zmscore', 'zmscoretest'));
+        assertMatch('*ERR*wrong*number*arg*', e.value);
       });
 
-      await test(`BZMPOP readraw in RESP${resp}`, async () => {
-        await r('del', 'zset{t}', 'zset2{t}');
-        await createZset('zset3{t}', [1, 'a', 2, 'b', 3, 'c', 4, 'd', 5, 'e']);
-
-        rd.readRaw(true);
-
-        // Released by the timeout.
-        rd.send('bzmpop', 0.01, 1, 'zset{t}', 'min');
-        verifyNilResponse(resp, await rd.read());
-        rd.send('bzmpop', 0.01, 2, 'zset{t}', 'zset2{t}', 'max');
-        verifyNilResponse(resp, await rd.read());
-
-        // Served without blocking.
-        rd.send('bzmpop', 0.1, 2, 'zset3{t}', 'zset4{t}', 'min');
-
-        assertEqual(await rd.read(), '*2');
-        assertEqual(await rd.read(), '$8');
-        assertEqual(await rd.read(), 'zset3{t}');
-        assertEqual(await rd.read(), '*1');
-        assertEqual(await rd.read(), '*2');
-        assertEqual(await rd.read(), '$1');
-        assertEqual(await rd.read(), 'a');
-        await verifyScoreResponse(rd, resp, 1);
-
-        // Served after blocking, with COUNT.
-        rd.send('bzmpop', 5, 2, 'zset{t}', 'zset2{t}', 'max', 'count', 2);
-        await waitForBlockedClient(server);
-        await r('zadd', 'zset2{t}', 1, 'a', 2, 'b', 3, 'c');
-
-        assertEqual(await rd.read(), '*2');
-        assertEqual(await rd.read(), '$8');
-        assertEqual(await rd.read(), 'zset2{t}');
-        assertEqual(await rd.read(), '*2');
-        assertEqual(await rd.read(), '*2');
-        assertEqual(await rd.read(), '$1');
-        assertEqual(await rd.read(), 'c');
-        await verifyScoreResponse(rd, resp, 3);
-        assertEqual(await rd.read(), '*2');
-        assertEqual(await rd.read(), '$1');
-        assertEqual(await rd.read(), 'b');
-        await verifyScoreResponse(rd, resp, 2);
+      await test("ZSET commands don't accept the empty strings as valid score", async () => {
+        await assertError('*not*float*', () => r('zadd', 'myzset', '', 'abc'));
       });
 
-      await rd.close();
+      await test('zunionInterDiffGenericCommand at least 1 input key', async () => {
+        await assertError("*at least 1 input key * 'zunion' command", () => r('zunion', 0, 'key{t}'));
+        await assertError("*at least 1 input key * 'zunionstore' command", () => r('zunionstore', 'dst_key{t}', 0, 'key{t}'));
+        await assertError("*at least 1 input key * 'zinter' command", () => r('zinter', 0, 'key{t}'));
+        await assertError("*at least 1 input key * 'zinterstore' command", () => r('zinterstore', 'dst_key{t}', 0, 'key{t}'));
+        await assertError("*at least 1 input key * 'zdiff' command", () => r('zdiff', 0, 'key{t}'));
+        await assertError("*at least 1 input key * 'zdiffstore' command", () => r('zdiffstore', 'dst_key{t}', 0, 'key{t}'));
+        await assertError("*at least 1 input key * 'zintercard' command", () => r('zintercard', 0, 'key{t}'));
+      });
     }
-
-    await test(
-      'ZINTERSTORE regression with two sets, intset+hashtable',
-      async () => {
-        await r('del', 'seta{t}', 'setb{t}', 'setc{t}');
-        await r('sadd', 'set1{t}', 'a');
-        await r('sadd', 'set2{t}', 10);
-        return r('zinterstore', 'set3{t}', 2, 'set1{t}', 'set2{t}');
-      },
-      { okPattern: '0' },
-    );
-
-    await test(
-      'ZUNIONSTORE regression, should not create NaN in scores',
-      async () => {
-        await r('zadd', 'z{t}', '-inf', 'neginf');
-        await r('zunionstore', 'out{t}', 1, 'z{t}', 'weights', 0);
-        return r('zrange', 'out{t}', 0, -1, 'withscores');
-      },
-      { okPattern: 'neginf 0' },
-    );
-
-    await test(
-      'ZINTERSTORE #516 regression, mixed sets and ziplist zsets',
-      async () => {
-        await r('sadd', 'one{t}', 100, 101, 102, 103);
-        await r('sadd', 'two{t}', 100, 200, 201, 202);
-        await r('zadd', 'three{t}', 1, 500, 1, 501, 1, 502, 1, 503, 1, 100);
-        await r('zinterstore', 'to_here{t}', 3, 'one{t}', 'two{t}', 'three{t}', 'WEIGHTS', 0, 0, 1);
-        return r('zrange', 'to_here{t}', 0, -1);
-      },
-      { okPattern: '100' },
-    );
-
-    await test('ZUNIONSTORE result is sorted', async () => {
-      // Two sets with common and distinct members: the union must still be in score order.
-      await r('del', 'one{t}', 'two{t}', 'dest{t}');
-      const cmd1: Arg[] = ['zadd', 'one{t}'];
-      const cmd2: Arg[] = ['zadd', 'two{t}'];
-      for (let j = 0; j < 1000; j++) {
-        cmd1.push(tclDouble(rng().random()), randomInt(1000));
-        cmd2.push(tclDouble(rng().random()), randomInt(1000));
-      }
-      await r(...cmd1);
-      await r(...cmd2);
-      assert(tclNum(await r('zcard', 'one{t}')) > 100, '[r zcard one{t}] > 100');
-      assert(tclNum(await r('zcard', 'two{t}')) > 100, '[r zcard two{t}] > 100');
-      await r('zunionstore', 'dest{t}', 2, 'one{t}', 'two{t}');
-      let oldscore = 0;
-      const flat = (await r('zrange', 'dest{t}', 0, -1, 'withscores')) as string[];
-      for (let i = 0; i < flat.length; i += 2) {
-        const score = tclNum(flat[i + 1]);
-        assert(score >= oldscore, '$score >= $oldscore');
-        oldscore = score;
-      }
-    });
-
-    await test('ZUNIONSTORE/ZINTERSTORE/ZDIFFSTORE error if using WITHSCORES ', async () => {
-      await assertError('*ERR*syntax*', () => r('zunionstore', 'foo{t}', 2, 'zsetd{t}', 'zsetf{t}', 'withscores'));
-      await assertError('*ERR*syntax*', () => r('zinterstore', 'foo{t}', 2, 'zsetd{t}', 'zsetf{t}', 'withscores'));
-      await assertError('*ERR*syntax*', () => r('zdiffstore', 'foo{t}', 2, 'zsetd{t}', 'zsetf{t}', 'withscores'));
-    });
-
-    await test(
-      'ZMSCORE retrieve',
-      async () => {
-        await r('del', 'zmscoretest');
-        await r('zadd', 'zmscoretest', 10, 'x');
-        await r('zadd', 'zmscoretest', 20, 'y');
-
-        return r('zmscore', 'zmscoretest', 'x', 'y');
-      },
-      { okPattern: '10 20' },
-    );
-
-    await test(
-      'ZMSCORE retrieve from empty set',
-      async () => {
-        await r('del', 'zmscoretest');
-
-        return r('zmscore', 'zmscoretest', 'x', 'y');
-      },
-      { okPattern: '{} {}' },
-    );
-
-    await test(
-      'ZMSCORE retrieve with missing member',
-      async () => {
-        await r('del', 'zmscoretest');
-        await r('zadd', 'zmscoretest', 10, 'x');
-
-        return r('zmscore', 'zmscoretest', 'x', 'y');
-      },
-      { okPattern: '10 {}' },
-    );
-
-    await test(
-      'ZMSCORE retrieve single member',
-      async () => {
-        await r('del', 'zmscoretest');
-        await r('zadd', 'zmscoretest', 10, 'x');
-        await r('zadd', 'zmscoretest', 20, 'y');
-
-        return r('zmscore', 'zmscoretest', 'x');
-      },
-      { okPattern: '10' },
-    );
-
-    await test('ZMSCORE retrieve requires one or more members', async () => {
-      await r('del', 'zmscoretest');
-      await r('zadd', 'zmscoretest', 10, 'x');
-      await r('zadd', 'zmscoretest', 20, 'y');
-
-      const e = await tclCatch(() => r('zmscore', 'zmscoretest'));
-      assertMatch('*ERR*wrong*number*arg*', e.value);
-    });
-
-    await test("ZSET commands don't accept the empty strings as valid score", async () => {
-      await assertError('*not*float*', () => r('zadd', 'myzset', '', 'abc'));
-    });
-
-    await test('zunionInterDiffGenericCommand at least 1 input key', async () => {
-      await assertError("*at least 1 input key * 'zunion' command", () => r('zunion', 0, 'key{t}'));
-      await assertError("*at least 1 input key * 'zunionstore' command", () => r('zunionstore', 'dst_key{t}', 0, 'key{t}'));
-      await assertError("*at least 1 input key * 'zinter' command", () => r('zinter', 0, 'key{t}'));
-      await assertError("*at least 1 input key * 'zinterstore' command", () => r('zinterstore', 'dst_key{t}', 0, 'key{t}'));
-      await assertError("*at least 1 input key * 'zdiff' command", () => r('zdiff', 0, 'key{t}'));
-      await assertError("*at least 1 input key * 'zdiffstore' command", () => r('zdiffstore', 'dst_key{t}', 0, 'key{t}'));
-      await assertError("*at least 1 input key * 'zintercard' command", () => r('zintercard', 0, 'key{t}'));
-    });
 
     async function stressers(encoding: Encoding): Promise<void> {
       const originalMaxEntries = await configGet(server, 'zset-max-ziplist-entries');
@@ -1970,554 +1983,554 @@ export default suite(async () => {
       await r('config', 'set', 'zset-max-ziplist-value', originalMaxValue);
     }
 
-    await tags(['slow'], async () => {
-      await stressers('listpack');
-      await stressers('skiplist');
-    });
+    if (part === 'stressers listpack') await tags(['slow'], () => stressers('listpack'));
+    if (part === 'stressers skiplist') await tags(['slow'], () => stressers('skiplist'));
 
-    await test('BZPOP/BZMPOP against wrong type', async () => {
-      await r('set', 'foo{t}', 'bar');
-      await assertError('*WRONGTYPE*', () => r('bzpopmin', 'foo{t}', 1));
-      await assertError('*WRONGTYPE*', () => r('bzpopmax', 'foo{t}', 1));
-
-      await assertError('*WRONGTYPE*', () => r('bzmpop', 1, 1, 'foo{t}', 'min'));
-      await assertError('*WRONGTYPE*', () => r('bzmpop', 1, 1, 'foo{t}', 'max'));
-      await assertError('*WRONGTYPE*', () => r('bzmpop', 1, 1, 'foo{t}', 'min', 'count', 10));
-
-      await r('del', 'foo{t}');
-      await r('set', 'foo2{t}', 'bar');
-      await assertError('*WRONGTYPE*', () => r('bzmpop', 1, 2, 'foo{t}', 'foo2{t}', 'min'));
-      await assertError('*WRONGTYPE*', () => r('bzmpop', 1, 2, 'foo2{t}', 'foo{t}', 'max', 'count', 1));
-    });
-
-    await test('BZMPOP with illegal argument', async () => {
-      await assertError("ERR wrong number of arguments for 'bzmpop' command", () => r('bzmpop'));
-      await assertError("ERR wrong number of arguments for 'bzmpop' command", () => r('bzmpop', 0, 1));
-      await assertError("ERR wrong number of arguments for 'bzmpop' command", () => r('bzmpop', 0, 1, 'myzset{t}'));
-
-      await assertError('ERR numkeys*', () => r('bzmpop', 1, 0, 'myzset{t}', 'MIN'));
-      await assertError('ERR numkeys*', () => r('bzmpop', 1, 'a', 'myzset{t}', 'MIN'));
-      await assertError('ERR numkeys*', () => r('bzmpop', 1, -1, 'myzset{t}', 'MAX'));
-
-      await assertError('ERR syntax error*', () => r('bzmpop', 1, 1, 'myzset{t}', 'bad_where'));
-      await assertError('ERR syntax error*', () => r('bzmpop', 1, 1, 'myzset{t}', 'MIN', 'bar_arg'));
-      await assertError('ERR syntax error*', () => r('bzmpop', 1, 1, 'myzset{t}', 'MAX', 'MIN'));
-      await assertError('ERR syntax error*', () => r('bzmpop', 1, 1, 'myzset{t}', 'COUNT'));
-      await assertError('ERR syntax error*', () => r('bzmpop', 1, 1, 'myzset{t}', 'MIN', 'COUNT', 1, 'COUNT', 2));
-      await assertError('ERR syntax error*', () => r('bzmpop', 1, 2, 'myzset{t}', 'myzset2{t}', 'bad_arg'));
-
-      await assertError('ERR count*', () => r('bzmpop', 1, 1, 'myzset{t}', 'MIN', 'COUNT', 0));
-      await assertError('ERR count*', () => r('bzmpop', 1, 1, 'myzset{t}', 'MAX', 'COUNT', 'a'));
-      await assertError('ERR count*', () => r('bzmpop', 1, 1, 'myzset{t}', 'MIN', 'COUNT', -1));
-      await assertError('ERR count*', () => r('bzmpop', 1, 2, 'myzset{t}', 'myzset2{t}', 'MAX', 'COUNT', -1));
-    });
-
-    await test('BZMPOP with multiple blocked clients', async () => {
-      const rd1 = await server.newClient();
-      const rd2 = await server.newClient();
-      const rd3 = await server.newClient();
-      const rd4 = await server.newClient();
-      await r('del', 'myzset{t}', 'myzset2{t}');
-
-      rd1.send('bzmpop', 0, 2, 'myzset{t}', 'myzset2{t}', 'min', 'count', 1);
-      await waitForBlockedClientsCount(server, 1);
-      rd2.send('bzmpop', 0, 2, 'myzset{t}', 'myzset2{t}', 'max', 'count', 10);
-      await waitForBlockedClientsCount(server, 2);
-      rd3.send('bzmpop', 0, 2, 'myzset{t}', 'myzset2{t}', 'min', 'count', 10);
-      await waitForBlockedClientsCount(server, 3);
-      rd4.send('bzmpop', 0, 2, 'myzset{t}', 'myzset2{t}', 'max', 'count', 1);
-      await waitForBlockedClientsCount(server, 4);
-
-      await r('multi');
-      await r('zadd', 'myzset{t}', 1, 'a', 2, 'b', 3, 'c', 4, 'd', 5, 'e');
-      await r('zadd', 'myzset2{t}', 1, 'a', 2, 'b', 3, 'c', 4, 'd', 5, 'e');
-      await r('exec');
-
-      assertEqual('myzset{t} {{a 1}}', await rd1.read());
-      assertEqual('myzset{t} {{e 5} {d 4} {c 3} {b 2}}', await rd2.read());
-      assertEqual('myzset2{t} {{a 1} {b 2} {c 3} {d 4} {e 5}}', await rd3.read());
-
-      await r('zadd', 'myzset2{t}', 1, 'a', 2, 'b', 3, 'c');
-      assertEqual('myzset2{t} {{c 3}}', await rd4.read());
-
-      await r('del', 'myzset{t}', 'myzset2{t}');
-      await rd1.close();
-      await rd2.close();
-      await rd3.close();
-      await rd4.close();
-    });
-
-    await test(
-      'BZMPOP propagate as pop with count command to replica',
-      async () => {
-        const rd = await server.newClient();
-        const repl = await ReplicationStream.attach(server);
-
-        // Not blocked.
-        await r('zadd', 'myzset{t}', 1, 'one', 2, 'two', 3, 'three');
-        await r('zadd', 'myzset2{t}', 4, 'four', 5, 'five', 6, 'six');
-        await r('bzmpop', 0, 1, 'myzset{t}', 'min');
-        await r('bzmpop', 0, 2, 'myzset{t}', 'myzset2{t}', 'max', 'count', 10);
-        await r('bzmpop', 0, 2, 'myzset{t}', 'myzset2{t}', 'max', 'count', 10);
-
-        // Blocked first.
-        rd.send('bzmpop', 0, 1, 'myzset{t}', 'min', 'count', 1);
-        await waitForBlockedClient(server);
-        await r('zadd', 'myzset{t}', 1, 'one');
-        rd.send('bzmpop', 0, 2, 'myzset{t}', 'myzset2{t}', 'min', 'count', 5);
-        await waitForBlockedClient(server);
-        await r('zadd', 'myzset{t}', 1, 'one', 2, 'two', 3, 'three');
-        rd.send('bzmpop', 0, 2, 'myzset{t}', 'myzset2{t}', 'max', 'count', 10);
-        await waitForBlockedClient(server);
-        await r('zadd', 'myzset2{t}', 4, 'four', 5, 'five', 6, 'six');
-
-        // Released by the timeout.
-        assertEqual('', await r('bzmpop', 0.01, 1, 'myzset{t}', 'max', 'count', 10));
-        // Something propagated after it shows that the timed-out pop was not.
+    if (part === 'more commands') {
+      await test('BZPOP/BZMPOP against wrong type', async () => {
         await r('set', 'foo{t}', 'bar');
+        await assertError('*WRONGTYPE*', () => r('bzpopmin', 'foo{t}', 1));
+        await assertError('*WRONGTYPE*', () => r('bzpopmax', 'foo{t}', 1));
 
-        await rd.close();
+        await assertError('*WRONGTYPE*', () => r('bzmpop', 1, 1, 'foo{t}', 'min'));
+        await assertError('*WRONGTYPE*', () => r('bzmpop', 1, 1, 'foo{t}', 'max'));
+        await assertError('*WRONGTYPE*', () => r('bzmpop', 1, 1, 'foo{t}', 'min', 'count', 10));
 
-        await repl.assertStream([
-          'select *',
-          'zadd myzset{t} 1 one 2 two 3 three',
-          'zadd myzset2{t} 4 four 5 five 6 six',
-          'zpopmin myzset{t} 1',
-          'zpopmax myzset{t} 2',
-          'zpopmax myzset2{t} 3',
-          'zadd myzset{t} 1 one',
-          'zpopmin myzset{t} 1',
-          'zadd myzset{t} 1 one 2 two 3 three',
-          'zpopmin myzset{t} 3',
-          'zadd myzset2{t} 4 four 5 five 6 six',
-          'zpopmax myzset2{t} 3',
-          'set foo{t} bar',
-        ]);
-        await repl.close();
-      },
-      { tags: ['needs:repl'] },
-    );
+        await r('del', 'foo{t}');
+        await r('set', 'foo2{t}', 'bar');
+        await assertError('*WRONGTYPE*', () => r('bzmpop', 1, 2, 'foo{t}', 'foo2{t}', 'min'));
+        await assertError('*WRONGTYPE*', () => r('bzmpop', 1, 2, 'foo2{t}', 'foo{t}', 'max', 'count', 1));
+      });
 
-    await test(
-      'BZMPOP should not blocks on non key arguments - #10762',
-      async () => {
+      await test('BZMPOP with illegal argument', async () => {
+        await assertError("ERR wrong number of arguments for 'bzmpop' command", () => r('bzmpop'));
+        await assertError("ERR wrong number of arguments for 'bzmpop' command", () => r('bzmpop', 0, 1));
+        await assertError("ERR wrong number of arguments for 'bzmpop' command", () => r('bzmpop', 0, 1, 'myzset{t}'));
+
+        await assertError('ERR numkeys*', () => r('bzmpop', 1, 0, 'myzset{t}', 'MIN'));
+        await assertError('ERR numkeys*', () => r('bzmpop', 1, 'a', 'myzset{t}', 'MIN'));
+        await assertError('ERR numkeys*', () => r('bzmpop', 1, -1, 'myzset{t}', 'MAX'));
+
+        await assertError('ERR syntax error*', () => r('bzmpop', 1, 1, 'myzset{t}', 'bad_where'));
+        await assertError('ERR syntax error*', () => r('bzmpop', 1, 1, 'myzset{t}', 'MIN', 'bar_arg'));
+        await assertError('ERR syntax error*', () => r('bzmpop', 1, 1, 'myzset{t}', 'MAX', 'MIN'));
+        await assertError('ERR syntax error*', () => r('bzmpop', 1, 1, 'myzset{t}', 'COUNT'));
+        await assertError('ERR syntax error*', () => r('bzmpop', 1, 1, 'myzset{t}', 'MIN', 'COUNT', 1, 'COUNT', 2));
+        await assertError('ERR syntax error*', () => r('bzmpop', 1, 2, 'myzset{t}', 'myzset2{t}', 'bad_arg'));
+
+        await assertError('ERR count*', () => r('bzmpop', 1, 1, 'myzset{t}', 'MIN', 'COUNT', 0));
+        await assertError('ERR count*', () => r('bzmpop', 1, 1, 'myzset{t}', 'MAX', 'COUNT', 'a'));
+        await assertError('ERR count*', () => r('bzmpop', 1, 1, 'myzset{t}', 'MIN', 'COUNT', -1));
+        await assertError('ERR count*', () => r('bzmpop', 1, 2, 'myzset{t}', 'myzset2{t}', 'MAX', 'COUNT', -1));
+      });
+
+      await test('BZMPOP with multiple blocked clients', async () => {
         const rd1 = await server.newClient();
         const rd2 = await server.newClient();
-        await r('del', 'myzset', 'myzset2', 'myzset3');
+        const rd3 = await server.newClient();
+        const rd4 = await server.newClient();
+        await r('del', 'myzset{t}', 'myzset2{t}');
 
-        rd1.send('bzmpop', 0, 1, 'myzset', 'min', 'count', 10);
+        rd1.send('bzmpop', 0, 2, 'myzset{t}', 'myzset2{t}', 'min', 'count', 1);
         await waitForBlockedClientsCount(server, 1);
-        rd2.send('bzmpop', 0, 2, 'myzset2', 'myzset3', 'max', 'count', 10);
+        rd2.send('bzmpop', 0, 2, 'myzset{t}', 'myzset2{t}', 'max', 'count', 10);
         await waitForBlockedClientsCount(server, 2);
+        rd3.send('bzmpop', 0, 2, 'myzset{t}', 'myzset2{t}', 'min', 'count', 10);
+        await waitForBlockedClientsCount(server, 3);
+        rd4.send('bzmpop', 0, 2, 'myzset{t}', 'myzset2{t}', 'max', 'count', 1);
+        await waitForBlockedClientsCount(server, 4);
 
-        // Keys named like the non-key arguments must not unblock anyone.
-        await r('zadd', 0, 100, 'timeout_value');
-        await r('zadd', 1, 200, 'numkeys_value');
-        await r('zadd', 'min', 300, 'min_token');
-        await r('zadd', 'max', 400, 'max_token');
-        await r('zadd', 'count', 500, 'count_token');
-        await r('zadd', 10, 600, 'count_value');
+        await r('multi');
+        await r('zadd', 'myzset{t}', 1, 'a', 2, 'b', 3, 'c', 4, 'd', 5, 'e');
+        await r('zadd', 'myzset2{t}', 1, 'a', 2, 'b', 3, 'c', 4, 'd', 5, 'e');
+        await r('exec');
 
-        await r('zadd', 'myzset', 1, 'zset');
-        await r('zadd', 'myzset3', 1, 'zset3');
-        assertEqual('myzset {{zset 1}}', await rd1.read());
-        assertEqual('myzset3 {{zset3 1}}', await rd2.read());
+        assertEqual('myzset{t} {{a 1}}', await rd1.read());
+        assertEqual('myzset{t} {{e 5} {d 4} {c 3} {b 2}}', await rd2.read());
+        assertEqual('myzset2{t} {{a 1} {b 2} {c 3} {d 4} {e 5}}', await rd3.read());
 
+        await r('zadd', 'myzset2{t}', 1, 'a', 2, 'b', 3, 'c');
+        assertEqual('myzset2{t} {{c 3}}', await rd4.read());
+
+        await r('del', 'myzset{t}', 'myzset2{t}');
         await rd1.close();
         await rd2.close();
-        // Upstream's last command is the Tcl client's close, which yields 0.
-        return 0;
-      },
-      { okPattern: '0', tags: ['cluster:skip'] },
-    );
-
-    await test('ZSET skiplist order consistency when elements are moved', async () => {
-      const originalMax = await configGet(server, 'zset-max-ziplist-entries');
-      await r('config', 'set', 'zset-max-ziplist-entries', 0);
-      for (let times = 0; times < 10; times++) {
-        await r('del', 'zset');
-        for (let j = 0; j < 1000; j++) {
-          const score = randomInt(50);
-          await r('zadd', 'zset', score, `ele-${randomInt(10)}`);
-        }
-
-        // Members come in score order, then in member order.
-        let prevElement = '';
-        let prevScore = -1;
-        const flat = (await r('zrange', 'zset', 0, -1, 'WITHSCORES')) as string[];
-        for (let i = 0; i < flat.length; i += 2) {
-          const element = flat[i];
-          const score = tclNum(flat[i + 1]);
-          assert(prevScore < score || (prevScore === score && stringCompare(prevElement, element) === -1), 'elements in increasing order');
-          prevElement = element;
-          prevScore = score;
-        }
-      }
-      await r('config', 'set', 'zset-max-ziplist-entries', originalMax);
-    });
-
-    await test(
-      'ZRANGESTORE basic',
-      async () => {
-        await r('flushall');
-        await r('zadd', 'z1{t}', 1, 'a', 2, 'b', 3, 'c', 4, 'd');
-        const res = await r('zrangestore', 'z2{t}', 'z1{t}', 0, -1);
-        assertEqual(res, 4);
-        return r('zrange', 'z2{t}', 0, -1, 'withscores');
-      },
-      { okPattern: 'a 1 b 2 c 3 d 4' },
-    );
-
-    await test('ZRANGESTORE RESP3', async () => {
-      await r('hello', 3);
-      assertEqual(await r('zrange', 'z2{t}', 0, -1, 'withscores'), '{a 1.0} {b 2.0} {c 3.0} {d 4.0}');
-      await r('hello', 2);
-    });
-
-    await test(
-      'ZRANGESTORE range',
-      async () => {
-        const res = await r('zrangestore', 'z2{t}', 'z1{t}', 1, 2);
-        assertEqual(res, 2);
-        return r('zrange', 'z2{t}', 0, -1, 'withscores');
-      },
-      { okPattern: 'b 2 c 3' },
-    );
-
-    await test(
-      'ZRANGESTORE BYLEX',
-      async () => {
-        const res = await r('zrangestore', 'z2{t}', 'z1{t}', '[b', '[c', 'BYLEX');
-        assertEqual(res, 2);
-        return r('zrange', 'z2{t}', 0, -1, 'withscores');
-      },
-      { okPattern: 'b 2 c 3' },
-    );
-
-    await test(
-      'ZRANGESTORE BYSCORE',
-      async () => {
-        const res = await r('zrangestore', 'z2{t}', 'z1{t}', 1, 2, 'BYSCORE');
-        assertEqual(res, 2);
-        return r('zrange', 'z2{t}', 0, -1, 'withscores');
-      },
-      { okPattern: 'a 1 b 2' },
-    );
-
-    await test(
-      'ZRANGESTORE BYSCORE LIMIT',
-      async () => {
-        const res = await r('zrangestore', 'z2{t}', 'z1{t}', 0, 5, 'BYSCORE', 'LIMIT', 0, 2);
-        assertEqual(res, 2);
-        return r('zrange', 'z2{t}', 0, -1, 'withscores');
-      },
-      { okPattern: 'a 1 b 2' },
-    );
-
-    await test(
-      'ZRANGESTORE BYSCORE REV LIMIT',
-      async () => {
-        const res = await r('zrangestore', 'z2{t}', 'z1{t}', 5, 0, 'BYSCORE', 'REV', 'LIMIT', 0, 2);
-        assertEqual(res, 2);
-        return r('zrange', 'z2{t}', 0, -1, 'withscores');
-      },
-      { okPattern: 'c 3 d 4' },
-    );
-
-    await test('ZRANGE BYSCORE REV LIMIT', async () => r('zrange', 'z1{t}', 5, 0, 'BYSCORE', 'REV', 'LIMIT', 0, 2, 'WITHSCORES'), {
-      okPattern: 'd 4 c 3',
-    });
-
-    await test(
-      'ZRANGESTORE - src key missing',
-      async () => {
-        const res = await r('zrangestore', 'z2{t}', 'missing{t}', 0, -1);
-        assertEqual(res, 0);
-        return r('exists', 'z2{t}');
-      },
-      { okPattern: '0' },
-    );
-
-    await test(
-      'ZRANGESTORE - src key wrong type',
-      async () => {
-        await r('zadd', 'z2{t}', 1, 'a');
-        await r('set', 'foo{t}', 'bar');
-        await assertError('*WRONGTYPE*', () => r('zrangestore', 'z2{t}', 'foo{t}', 0, -1));
-        return r('zrange', 'z2{t}', 0, -1);
-      },
-      { okPattern: 'a' },
-    );
-
-    await test(
-      'ZRANGESTORE - empty range',
-      async () => {
-        const res = await r('zrangestore', 'z2{t}', 'z1{t}', 5, 6);
-        assertEqual(res, 0);
-        return r('exists', 'z2{t}');
-      },
-      { okPattern: '0' },
-    );
-
-    await test(
-      'ZRANGESTORE BYLEX - empty range',
-      async () => {
-        const res = await r('zrangestore', 'z2{t}', 'z1{t}', '[f', '[g', 'BYLEX');
-        assertEqual(res, 0);
-        return r('exists', 'z2{t}');
-      },
-      { okPattern: '0' },
-    );
-
-    await test(
-      'ZRANGESTORE BYSCORE - empty range',
-      async () => {
-        const res = await r('zrangestore', 'z2{t}', 'z1{t}', 5, 6, 'BYSCORE');
-        assertEqual(res, 0);
-        return r('exists', 'z2{t}');
-      },
-      { okPattern: '0' },
-    );
-
-    await test('ZRANGE BYLEX', async () => r('zrange', 'z1{t}', '[b', '[c', 'BYLEX'), { okPattern: 'b c' });
-
-    await test('ZRANGESTORE invalid syntax', async () => {
-      let err = (await tclCatch(() => r('zrangestore', 'z2{t}', 'z1{t}', 0, -1, 'limit', 1, 2))).value;
-      assertMatch('*syntax*', err);
-      err = (await tclCatch(() => r('zrangestore', 'z2{t}', 'z1{t}', 0, -1, 'WITHSCORES'))).value;
-      assertMatch('*syntax*', err);
-    });
-
-    await test('ZRANGESTORE with zset-max-listpack-entries 0 #10767 case', async () => {
-      const originalMax = await configGet(server, 'zset-max-listpack-entries');
-      await r('config', 'set', 'zset-max-listpack-entries', 0);
-      await r('del', 'z1{t}', 'z2{t}');
-      await r('zadd', 'z1{t}', 1, 'a');
-      assertEqual(1, await r('zrangestore', 'z2{t}', 'z1{t}', 0, -1));
-      await r('config', 'set', 'zset-max-listpack-entries', originalMax);
-    });
-
-    await test('ZRANGESTORE with zset-max-listpack-entries 1 dst key should use skiplist encoding', async () => {
-      const originalMax = await configGet(server, 'zset-max-listpack-entries');
-      await r('config', 'set', 'zset-max-listpack-entries', 1);
-      await r('del', 'z1{t}', 'z2{t}', 'z3{t}');
-      await r('zadd', 'z1{t}', 1, 'a', 2, 'b');
-      assertEqual(1, await r('zrangestore', 'z2{t}', 'z1{t}', 0, 0));
-      await encodingIs('listpack', 'z2{t}');
-      assertEqual(2, await r('zrangestore', 'z3{t}', 'z1{t}', 0, 1));
-      await encodingIs('skiplist', 'z3{t}');
-      await r('config', 'set', 'zset-max-listpack-entries', originalMax);
-    });
-
-    await test('ZRANGE invalid syntax', async () => {
-      let err = (await tclCatch(() => r('zrange', 'z1{t}', 0, -1, 'limit', 1, 2))).value;
-      assertMatch('*syntax*', err);
-      err = (await tclCatch(() => r('zrange', 'z1{t}', 0, -1, 'BYLEX', 'WITHSCORES'))).value;
-      assertMatch('*syntax*', err);
-      err = (await tclCatch(() => r('zrevrange', 'z1{t}', 0, -1, 'BYSCORE'))).value;
-      assertMatch('*syntax*', err);
-      err = (await tclCatch(() => r('zrangebyscore', 'z1{t}', 0, -1, 'REV'))).value;
-      assertMatch('*syntax*', err);
-    });
-
-    // Members of a flat score/member list.
-    const getKeys = (l: Arg[]) => l.filter((_, i) => i % 2 === 1).map(String);
-
-    // Every member of the reply belongs to the zset.
-    const checkMember = (mydict: Map<string, string>, res: string[]) => {
-      for (const ele of res) assert(mydict.has(ele), '[dict exists $mydict $ele]');
-    };
-
-    // Every member/score pair of the reply belongs to the zset.
-    const checkMemberAndScore = (mydict: Map<string, string>, res: string[]) => {
-      for (let i = 0; i < res.length; i += 2) assertEqual(res[i + 1], mydict.get(res[i]));
-    };
-
-    // Both contents are drawn before the loop, as upstream builds the list once.
-    for (const [type, contents] of [
-      ['listpack', [1, 'a', 2, 'b', 3, 'c']],
-      ['skiplist', [1, 'a', 2, 'b', 3, randstring(70, 90, 'alpha')]],
-    ] as Array<[Encoding, Arg[]]>) {
-      const originalMaxValue = await configGet(server, 'zset-max-ziplist-value');
-      await r('config', 'set', 'zset-max-ziplist-value', 10);
-      await createZset('myzset', contents);
-      await encodingIs(type, 'myzset');
-
-      await test(`ZRANDMEMBER - ${type}`, async () => {
-        const myzset = new Set<string>();
-        for (let i = 0; i < 100; i++) myzset.add(String(await r('zrandmember', 'myzset')));
-        assertEqual(getKeys(contents).sort(), [...myzset].sort());
+        await rd3.close();
+        await rd4.close();
       });
-      await r('config', 'set', 'zset-max-ziplist-value', originalMaxValue);
-    }
 
-    await test('ZRANDMEMBER with RESP3', async () => {
-      await r('hello', 3);
-      let res = (await r('zrandmember', 'myzset', 3, 'withscores')) as Reply[];
-      assertEqual(res.length, 3);
-      assertEqual(llength(res[1]), 2);
+      await test(
+        'BZMPOP propagate as pop with count command to replica',
+        async () => {
+          const rd = await server.newClient();
+          const repl = await ReplicationStream.attach(server);
 
-      res = (await r('zrandmember', 'myzset', 3)) as Reply[];
-      assertEqual(res.length, 3);
-      assertEqual(llength(res[1]), 1);
-      await r('hello', 2);
-    });
+          // Not blocked.
+          await r('zadd', 'myzset{t}', 1, 'one', 2, 'two', 3, 'three');
+          await r('zadd', 'myzset2{t}', 4, 'four', 5, 'five', 6, 'six');
+          await r('bzmpop', 0, 1, 'myzset{t}', 'min');
+          await r('bzmpop', 0, 2, 'myzset{t}', 'myzset2{t}', 'max', 'count', 10);
+          await r('bzmpop', 0, 2, 'myzset{t}', 'myzset2{t}', 'max', 'count', 10);
 
-    await test('ZRANDMEMBER count of 0 is handled correctly', async () => r('zrandmember', 'myzset', 0), { okPattern: '' });
+          // Blocked first.
+          rd.send('bzmpop', 0, 1, 'myzset{t}', 'min', 'count', 1);
+          await waitForBlockedClient(server);
+          await r('zadd', 'myzset{t}', 1, 'one');
+          rd.send('bzmpop', 0, 2, 'myzset{t}', 'myzset2{t}', 'min', 'count', 5);
+          await waitForBlockedClient(server);
+          await r('zadd', 'myzset{t}', 1, 'one', 2, 'two', 3, 'three');
+          rd.send('bzmpop', 0, 2, 'myzset{t}', 'myzset2{t}', 'max', 'count', 10);
+          await waitForBlockedClient(server);
+          await r('zadd', 'myzset2{t}', 4, 'four', 5, 'five', 6, 'six');
 
-    await test('ZRANDMEMBER with <count> against non existing key', async () => r('zrandmember', 'nonexisting_key', 100), { okPattern: '' });
+          // Released by the timeout.
+          assertEqual('', await r('bzmpop', 0.01, 1, 'myzset{t}', 'max', 'count', 10));
+          // Something propagated after it shows that the timed-out pop was not.
+          await r('set', 'foo{t}', 'bar');
 
-    await test(
-      'ZRANDMEMBER count overflow',
-      async () => {
-        await r('zadd', 'myzset', 0, 'a');
-        await assertError('*value is out of range*', () => r('zrandmember', 'myzset', '-9223372036854770000', 'withscores'));
-        await assertError('*value is out of range*', () => r('zrandmember', 'myzset', '-9223372036854775808', 'withscores'));
-        await assertError('*value is out of range*', () => r('zrandmember', 'myzset', '-9223372036854775808'));
-      },
-    );
+          await rd.close();
 
-    // Raw replies tell an empty array from a null one.
-    server.client.readRaw(true);
+          await repl.assertStream([
+            'select *',
+            'zadd myzset{t} 1 one 2 two 3 three',
+            'zadd myzset2{t} 4 four 5 five 6 six',
+            'zpopmin myzset{t} 1',
+            'zpopmax myzset{t} 2',
+            'zpopmax myzset2{t} 3',
+            'zadd myzset{t} 1 one',
+            'zpopmin myzset{t} 1',
+            'zadd myzset{t} 1 one 2 two 3 three',
+            'zpopmin myzset{t} 3',
+            'zadd myzset2{t} 4 four 5 five 6 six',
+            'zpopmax myzset2{t} 3',
+            'set foo{t} bar',
+          ]);
+          await repl.close();
+        },
+        { tags: ['needs:repl'] },
+      );
 
-    await test('ZRANDMEMBER count of 0 is handled correctly - emptyarray', async () => r('zrandmember', 'myzset', 0), { okPattern: '*0' });
+      await test(
+        'BZMPOP should not blocks on non key arguments - #10762',
+        async () => {
+          const rd1 = await server.newClient();
+          const rd2 = await server.newClient();
+          await r('del', 'myzset', 'myzset2', 'myzset3');
 
-    await test('ZRANDMEMBER with <count> against non existing key - emptyarray', async () => r('zrandmember', 'nonexisting_key', 100), {
-      okPattern: '*0',
-    });
+          rd1.send('bzmpop', 0, 1, 'myzset', 'min', 'count', 10);
+          await waitForBlockedClientsCount(server, 1);
+          rd2.send('bzmpop', 0, 2, 'myzset2', 'myzset3', 'max', 'count', 10);
+          await waitForBlockedClientsCount(server, 2);
 
-    server.client.readRaw(false);
+          // Keys named like the non-key arguments must not unblock anyone.
+          await r('zadd', 0, 100, 'timeout_value');
+          await r('zadd', 1, 200, 'numkeys_value');
+          await r('zadd', 'min', 300, 'min_token');
+          await r('zadd', 'max', 400, 'max_token');
+          await r('zadd', 'count', 500, 'count_token');
+          await r('zadd', 10, 600, 'count_value');
 
-    // Both contents are drawn before the loop, as upstream builds the list once.
-    const withCount: Array<[Encoding, Arg[]]> = [
-      ['skiplist', [1, 'a', 2, 'b', 3, 'c', 4, 'd', 5, 'e', 6, 'f', 7, 'g', 7, 'h', 9, 'i', 10, randstring(70, 90, 'alpha')]],
-      ['listpack', [1, 'a', 2, 'b', 3, 'c', 4, 'd', 5, 'e', 6, 'f', 7, 'g', 7, 'h', 9, 'i', 10, 'j']],
-    ];
-    for (const [type, contents] of withCount) {
-      let originalMaxValue = '';
-      await test(`ZRANDMEMBER with <count> - ${type}`, async () => {
-        originalMaxValue = await configGet(server, 'zset-max-ziplist-value');
+          await r('zadd', 'myzset', 1, 'zset');
+          await r('zadd', 'myzset3', 1, 'zset3');
+          assertEqual('myzset {{zset 1}}', await rd1.read());
+          assertEqual('myzset3 {{zset3 1}}', await rd2.read());
+
+          await rd1.close();
+          await rd2.close();
+          // Upstream's last command is the Tcl client's close, which yields 0.
+          return 0;
+        },
+        { okPattern: '0', tags: ['cluster:skip'] },
+      );
+
+      await test('ZSET skiplist order consistency when elements are moved', async () => {
+        const originalMax = await configGet(server, 'zset-max-ziplist-entries');
+        await r('config', 'set', 'zset-max-ziplist-entries', 0);
+        for (let times = 0; times < 10; times++) {
+          await r('del', 'zset');
+          for (let j = 0; j < 1000; j++) {
+            const score = randomInt(50);
+            await r('zadd', 'zset', score, `ele-${randomInt(10)}`);
+          }
+
+          // Members come in score order, then in member order.
+          let prevElement = '';
+          let prevScore = -1;
+          const flat = (await r('zrange', 'zset', 0, -1, 'WITHSCORES')) as string[];
+          for (let i = 0; i < flat.length; i += 2) {
+            const element = flat[i];
+            const score = tclNum(flat[i + 1]);
+            assert(prevScore < score || (prevScore === score && stringCompare(prevElement, element) === -1), 'elements in increasing order');
+            prevElement = element;
+            prevScore = score;
+          }
+        }
+        await r('config', 'set', 'zset-max-ziplist-entries', originalMax);
+      });
+
+      await test(
+        'ZRANGESTORE basic',
+        async () => {
+          await r('flushall');
+          await r('zadd', 'z1{t}', 1, 'a', 2, 'b', 3, 'c', 4, 'd');
+          const res = await r('zrangestore', 'z2{t}', 'z1{t}', 0, -1);
+          assertEqual(res, 4);
+          return r('zrange', 'z2{t}', 0, -1, 'withscores');
+        },
+        { okPattern: 'a 1 b 2 c 3 d 4' },
+      );
+
+      await test('ZRANGESTORE RESP3', async () => {
+        await r('hello', 3);
+        assertEqual(await r('zrange', 'z2{t}', 0, -1, 'withscores'), '{a 1.0} {b 2.0} {c 3.0} {d 4.0}');
+        await r('hello', 2);
+      });
+
+      await test(
+        'ZRANGESTORE range',
+        async () => {
+          const res = await r('zrangestore', 'z2{t}', 'z1{t}', 1, 2);
+          assertEqual(res, 2);
+          return r('zrange', 'z2{t}', 0, -1, 'withscores');
+        },
+        { okPattern: 'b 2 c 3' },
+      );
+
+      await test(
+        'ZRANGESTORE BYLEX',
+        async () => {
+          const res = await r('zrangestore', 'z2{t}', 'z1{t}', '[b', '[c', 'BYLEX');
+          assertEqual(res, 2);
+          return r('zrange', 'z2{t}', 0, -1, 'withscores');
+        },
+        { okPattern: 'b 2 c 3' },
+      );
+
+      await test(
+        'ZRANGESTORE BYSCORE',
+        async () => {
+          const res = await r('zrangestore', 'z2{t}', 'z1{t}', 1, 2, 'BYSCORE');
+          assertEqual(res, 2);
+          return r('zrange', 'z2{t}', 0, -1, 'withscores');
+        },
+        { okPattern: 'a 1 b 2' },
+      );
+
+      await test(
+        'ZRANGESTORE BYSCORE LIMIT',
+        async () => {
+          const res = await r('zrangestore', 'z2{t}', 'z1{t}', 0, 5, 'BYSCORE', 'LIMIT', 0, 2);
+          assertEqual(res, 2);
+          return r('zrange', 'z2{t}', 0, -1, 'withscores');
+        },
+        { okPattern: 'a 1 b 2' },
+      );
+
+      await test(
+        'ZRANGESTORE BYSCORE REV LIMIT',
+        async () => {
+          const res = await r('zrangestore', 'z2{t}', 'z1{t}', 5, 0, 'BYSCORE', 'REV', 'LIMIT', 0, 2);
+          assertEqual(res, 2);
+          return r('zrange', 'z2{t}', 0, -1, 'withscores');
+        },
+        { okPattern: 'c 3 d 4' },
+      );
+
+      await test('ZRANGE BYSCORE REV LIMIT', async () => r('zrange', 'z1{t}', 5, 0, 'BYSCORE', 'REV', 'LIMIT', 0, 2, 'WITHSCORES'), {
+        okPattern: 'd 4 c 3',
+      });
+
+      await test(
+        'ZRANGESTORE - src key missing',
+        async () => {
+          const res = await r('zrangestore', 'z2{t}', 'missing{t}', 0, -1);
+          assertEqual(res, 0);
+          return r('exists', 'z2{t}');
+        },
+        { okPattern: '0' },
+      );
+
+      await test(
+        'ZRANGESTORE - src key wrong type',
+        async () => {
+          await r('zadd', 'z2{t}', 1, 'a');
+          await r('set', 'foo{t}', 'bar');
+          await assertError('*WRONGTYPE*', () => r('zrangestore', 'z2{t}', 'foo{t}', 0, -1));
+          return r('zrange', 'z2{t}', 0, -1);
+        },
+        { okPattern: 'a' },
+      );
+
+      await test(
+        'ZRANGESTORE - empty range',
+        async () => {
+          const res = await r('zrangestore', 'z2{t}', 'z1{t}', 5, 6);
+          assertEqual(res, 0);
+          return r('exists', 'z2{t}');
+        },
+        { okPattern: '0' },
+      );
+
+      await test(
+        'ZRANGESTORE BYLEX - empty range',
+        async () => {
+          const res = await r('zrangestore', 'z2{t}', 'z1{t}', '[f', '[g', 'BYLEX');
+          assertEqual(res, 0);
+          return r('exists', 'z2{t}');
+        },
+        { okPattern: '0' },
+      );
+
+      await test(
+        'ZRANGESTORE BYSCORE - empty range',
+        async () => {
+          const res = await r('zrangestore', 'z2{t}', 'z1{t}', 5, 6, 'BYSCORE');
+          assertEqual(res, 0);
+          return r('exists', 'z2{t}');
+        },
+        { okPattern: '0' },
+      );
+
+      await test('ZRANGE BYLEX', async () => r('zrange', 'z1{t}', '[b', '[c', 'BYLEX'), { okPattern: 'b c' });
+
+      await test('ZRANGESTORE invalid syntax', async () => {
+        let err = (await tclCatch(() => r('zrangestore', 'z2{t}', 'z1{t}', 0, -1, 'limit', 1, 2))).value;
+        assertMatch('*syntax*', err);
+        err = (await tclCatch(() => r('zrangestore', 'z2{t}', 'z1{t}', 0, -1, 'WITHSCORES'))).value;
+        assertMatch('*syntax*', err);
+      });
+
+      await test('ZRANGESTORE with zset-max-listpack-entries 0 #10767 case', async () => {
+        const originalMax = await configGet(server, 'zset-max-listpack-entries');
+        await r('config', 'set', 'zset-max-listpack-entries', 0);
+        await r('del', 'z1{t}', 'z2{t}');
+        await r('zadd', 'z1{t}', 1, 'a');
+        assertEqual(1, await r('zrangestore', 'z2{t}', 'z1{t}', 0, -1));
+        await r('config', 'set', 'zset-max-listpack-entries', originalMax);
+      });
+
+      await test('ZRANGESTORE with zset-max-listpack-entries 1 dst key should use skiplist encoding', async () => {
+        const originalMax = await configGet(server, 'zset-max-listpack-entries');
+        await r('config', 'set', 'zset-max-listpack-entries', 1);
+        await r('del', 'z1{t}', 'z2{t}', 'z3{t}');
+        await r('zadd', 'z1{t}', 1, 'a', 2, 'b');
+        assertEqual(1, await r('zrangestore', 'z2{t}', 'z1{t}', 0, 0));
+        await encodingIs('listpack', 'z2{t}');
+        assertEqual(2, await r('zrangestore', 'z3{t}', 'z1{t}', 0, 1));
+        await encodingIs('skiplist', 'z3{t}');
+        await r('config', 'set', 'zset-max-listpack-entries', originalMax);
+      });
+
+      await test('ZRANGE invalid syntax', async () => {
+        let err = (await tclCatch(() => r('zrange', 'z1{t}', 0, -1, 'limit', 1, 2))).value;
+        assertMatch('*syntax*', err);
+        err = (await tclCatch(() => r('zrange', 'z1{t}', 0, -1, 'BYLEX', 'WITHSCORES'))).value;
+        assertMatch('*syntax*', err);
+        err = (await tclCatch(() => r('zrevrange', 'z1{t}', 0, -1, 'BYSCORE'))).value;
+        assertMatch('*syntax*', err);
+        err = (await tclCatch(() => r('zrangebyscore', 'z1{t}', 0, -1, 'REV'))).value;
+        assertMatch('*syntax*', err);
+      });
+
+      // Members of a flat score/member list.
+      const getKeys = (l: Arg[]) => l.filter((_, i) => i % 2 === 1).map(String);
+
+      // Every member of the reply belongs to the zset.
+      const checkMember = (mydict: Map<string, string>, res: string[]) => {
+        for (const ele of res) assert(mydict.has(ele), '[dict exists $mydict $ele]');
+      };
+
+      // Every member/score pair of the reply belongs to the zset.
+      const checkMemberAndScore = (mydict: Map<string, string>, res: string[]) => {
+        for (let i = 0; i < res.length; i += 2) assertEqual(res[i + 1], mydict.get(res[i]));
+      };
+
+      // Both contents are drawn before the loop, as upstream builds the list once.
+      for (const [type, contents] of [
+        ['listpack', [1, 'a', 2, 'b', 3, 'c']],
+        ['skiplist', [1, 'a', 2, 'b', 3, randstring(70, 90, 'alpha')]],
+      ] as Array<[Encoding, Arg[]]>) {
+        const originalMaxValue = await configGet(server, 'zset-max-ziplist-value');
         await r('config', 'set', 'zset-max-ziplist-value', 10);
         await createZset('myzset', contents);
         await encodingIs(type, 'myzset');
 
-        // member -> score, for lookups
-        const flat = (await r('zrange', 'myzset', 0, -1, 'withscores')) as string[];
-        const mydict = new Map<string, string>();
-        for (let i = 0; i < flat.length; i += 2) mydict.set(flat[i], flat[i + 1]);
-        const dictKeys = () => [...mydict.keys()].sort();
-        const dictFlat = () => [...mydict].flat();
+        await test(`ZRANDMEMBER - ${type}`, async () => {
+          const myzset = new Set<string>();
+          for (let i = 0; i < 100; i++) myzset.add(String(await r('zrandmember', 'myzset')));
+          assertEqual(getKeys(contents).sort(), [...myzset].sort());
+        });
+        await r('config', 'set', 'zset-max-ziplist-value', originalMaxValue);
+      }
 
-        // ZRANDMEMBER has four code paths; each part below reaches one of them.
+      await test('ZRANDMEMBER with RESP3', async () => {
+        await r('hello', 3);
+        let res = (await r('zrandmember', 'myzset', 3, 'withscores')) as Reply[];
+        assertEqual(res.length, 3);
+        assertEqual(llength(res[1]), 2);
 
-        // PATH 1: negative count.
+        res = (await r('zrandmember', 'myzset', 3)) as Reply[];
+        assertEqual(res.length, 3);
+        assertEqual(llength(res[1]), 1);
+        await r('hello', 2);
+      });
 
-        // Repeated members, with and without scores, all from the zset.
-        let res = (await r('zrandmember', 'myzset', -20)) as string[];
-        assertEqual(res.length, 20);
-        checkMember(mydict, res);
+      await test('ZRANDMEMBER count of 0 is handled correctly', async () => r('zrandmember', 'myzset', 0), { okPattern: '' });
 
-        res = (await r('zrandmember', 'myzset', -1001)) as string[];
-        assertEqual(res.length, 1001);
-        checkMember(mydict, res);
+      await test('ZRANDMEMBER with <count> against non existing key', async () => r('zrandmember', 'nonexisting_key', 100), { okPattern: '' });
 
-        res = (await r('zrandmember', 'myzset', -20, 'withscores')) as string[];
-        assertEqual(res.length, 40);
-        checkMemberAndScore(mydict, res);
+      await test(
+        'ZRANDMEMBER count overflow',
+        async () => {
+          await r('zadd', 'myzset', 0, 'a');
+          await assertError('*value is out of range*', () => r('zrandmember', 'myzset', '-9223372036854770000', 'withscores'));
+          await assertError('*value is out of range*', () => r('zrandmember', 'myzset', '-9223372036854775808', 'withscores'));
+          await assertError('*value is out of range*', () => r('zrandmember', 'myzset', '-9223372036854775808'));
+        },
+      );
 
-        res = (await r('zrandmember', 'myzset', -1001, 'withscores')) as string[];
-        assertEqual(res.length, 2002);
-        checkMemberAndScore(mydict, res);
+      // Raw replies tell an empty array from a null one.
+      server.client.readRaw(true);
 
-        // Uniform distribution: with df = 9, a chi-square value of 40 has probability 0.00001.
-        res = (await r('zrandmember', 'myzset', -1000)) as string[];
-        assertLessThan(chiSquareValue(res), 40);
-        checkMember(mydict, res);
+      await test('ZRANDMEMBER count of 0 is handled correctly - emptyarray', async () => r('zrandmember', 'myzset', 0), { okPattern: '*0' });
 
-        // Sooner or later every member comes back, with WITHSCORES and without.
-        let auxset = new Set<string>();
-        let iterations = 1000;
-        while (iterations !== 0) {
-          iterations--;
-          if (iterations % 2 === 0) {
-            res = (await r('zrandmember', 'myzset', -3, 'withscores')) as string[];
-            for (let i = 0; i < res.length; i += 2) auxset.add(res[i]);
-          } else {
-            res = (await r('zrandmember', 'myzset', -3)) as string[];
-            for (const key of res) auxset.add(key);
-          }
-          if (tclString(dictKeys()) === tclString([...auxset].sort())) break;
-        }
-        assert(iterations !== 0, '$iterations != 0');
+      await test('ZRANDMEMBER with <count> against non existing key - emptyarray', async () => r('zrandmember', 'nonexisting_key', 100), {
+        okPattern: '*0',
+      });
 
-        // PATH 2: positive count (distinct members) at least as large as the zset.
-        for (const size of [10, 20]) {
-          res = (await r('zrandmember', 'myzset', size)) as string[];
-          assertEqual(res.length, 10);
-          assertEqual([...res].sort(), dictKeys());
-          checkMember(mydict, res);
+      server.client.readRaw(false);
 
-          res = (await r('zrandmember', 'myzset', size, 'withscores')) as string[];
+      // Both contents are drawn before the loop, as upstream builds the list once.
+      const withCount: Array<[Encoding, Arg[]]> = [
+        ['skiplist', [1, 'a', 2, 'b', 3, 'c', 4, 'd', 5, 'e', 6, 'f', 7, 'g', 7, 'h', 9, 'i', 10, randstring(70, 90, 'alpha')]],
+        ['listpack', [1, 'a', 2, 'b', 3, 'c', 4, 'd', 5, 'e', 6, 'f', 7, 'g', 7, 'h', 9, 'i', 10, 'j']],
+      ];
+      for (const [type, contents] of withCount) {
+        let originalMaxValue = '';
+        await test(`ZRANDMEMBER with <count> - ${type}`, async () => {
+          originalMaxValue = await configGet(server, 'zset-max-ziplist-value');
+          await r('config', 'set', 'zset-max-ziplist-value', 10);
+          await createZset('myzset', contents);
+          await encodingIs(type, 'myzset');
+
+          // member -> score, for lookups
+          const flat = (await r('zrange', 'myzset', 0, -1, 'withscores')) as string[];
+          const mydict = new Map<string, string>();
+          for (let i = 0; i < flat.length; i += 2) mydict.set(flat[i], flat[i + 1]);
+          const dictKeys = () => [...mydict.keys()].sort();
+          const dictFlat = () => [...mydict].flat();
+
+          // ZRANDMEMBER has four code paths; each part below reaches one of them.
+
+          // PATH 1: negative count.
+
+          // Repeated members, with and without scores, all from the zset.
+          let res = (await r('zrandmember', 'myzset', -20)) as string[];
           assertEqual(res.length, 20);
-          assertEqual([...res].sort(), dictFlat().sort());
-          checkMemberAndScore(mydict, res);
-        }
-
-        // PATH 3: nearly as many members as the zset holds (the server copies the zset and
-        // drops random members). PATH 4: clearly fewer (the server picks random members).
-        // Only the size differs between the two.
-        for (const size of [1, 2, 8]) {
-          // All from the zset.
-          res = (await r('zrandmember', 'myzset', size)) as string[];
-          assertEqual(res.length, size);
           checkMember(mydict, res);
 
-          res = (await r('zrandmember', 'myzset', size, 'withscores')) as string[];
-          assertEqual(res.length, size * 2);
+          res = (await r('zrandmember', 'myzset', -1001)) as string[];
+          assertEqual(res.length, 1001);
+          checkMember(mydict, res);
+
+          res = (await r('zrandmember', 'myzset', -20, 'withscores')) as string[];
+          assertEqual(res.length, 40);
           checkMemberAndScore(mydict, res);
+
+          res = (await r('zrandmember', 'myzset', -1001, 'withscores')) as string[];
+          assertEqual(res.length, 2002);
+          checkMemberAndScore(mydict, res);
+
+          // Uniform distribution: with df = 9, a chi-square value of 40 has probability 0.00001.
+          res = (await r('zrandmember', 'myzset', -1000)) as string[];
+          assertLessThan(chiSquareValue(res), 40);
+          checkMember(mydict, res);
 
           // Sooner or later every member comes back, with WITHSCORES and without.
-          auxset = new Set<string>();
-          const allkey: string[] = [];
-          iterations = Math.floor(1000 / size);
-          let allEleReturn = 'false';
+          let auxset = new Set<string>();
+          let iterations = 1000;
           while (iterations !== 0) {
             iterations--;
             if (iterations % 2 === 0) {
-              res = (await r('zrandmember', 'myzset', size, 'withscores')) as string[];
-              for (let i = 0; i < res.length; i += 2) {
-                auxset.add(res[i]);
-                allkey.push(res[i]);
-              }
+              res = (await r('zrandmember', 'myzset', -3, 'withscores')) as string[];
+              for (let i = 0; i < res.length; i += 2) auxset.add(res[i]);
             } else {
-              res = (await r('zrandmember', 'myzset', size)) as string[];
-              for (const key of res) {
-                auxset.add(key);
-                allkey.push(key);
-              }
+              res = (await r('zrandmember', 'myzset', -3)) as string[];
+              for (const key of res) auxset.add(key);
             }
-            if (tclString(dictKeys()) === tclString([...auxset].sort())) allEleReturn = 'true';
+            if (tclString(dictKeys()) === tclString([...auxset].sort())) break;
           }
-          assertEqual(allEleReturn, 'true');
-          // With df = 9, a chi-square value of 40 has probability 0.00001.
-          assertLessThan(chiSquareValue(allkey), 40);
-        }
-      });
-      await r('config', 'set', 'zset-max-ziplist-value', originalMaxValue);
-    }
+          assert(iterations !== 0, '$iterations != 0');
 
-    await test(
-      'zset score double range',
-      async () => {
-        // DBL_MAX written out in full, as a decimal with a fraction.
-        const dblmax = `${BigInt(Number.MAX_VALUE)}.00000000000000000`;
-        await r('del', 'zz');
-        await r('zadd', 'zz', dblmax, 'dblmax');
-        await encodingIs('listpack', 'zz');
-        return r('zscore', 'zz', 'dblmax');
-      },
-      { okPattern: '1.7976931348623157e+308' },
-    );
+          // PATH 2: positive count (distinct members) at least as large as the zset.
+          for (const size of [10, 20]) {
+            res = (await r('zrandmember', 'myzset', size)) as string[];
+            assertEqual(res.length, 10);
+            assertEqual([...res].sort(), dictKeys());
+            checkMember(mydict, res);
+
+            res = (await r('zrandmember', 'myzset', size, 'withscores')) as string[];
+            assertEqual(res.length, 20);
+            assertEqual([...res].sort(), dictFlat().sort());
+            checkMemberAndScore(mydict, res);
+          }
+
+          // PATH 3: nearly as many members as the zset holds (the server copies the zset and
+          // drops random members). PATH 4: clearly fewer (the server picks random members).
+          // Only the size differs between the two.
+          for (const size of [1, 2, 8]) {
+            // All from the zset.
+            res = (await r('zrandmember', 'myzset', size)) as string[];
+            assertEqual(res.length, size);
+            checkMember(mydict, res);
+
+            res = (await r('zrandmember', 'myzset', size, 'withscores')) as string[];
+            assertEqual(res.length, size * 2);
+            checkMemberAndScore(mydict, res);
+
+            // Sooner or later every member comes back, with WITHSCORES and without.
+            auxset = new Set<string>();
+            const allkey: string[] = [];
+            iterations = Math.floor(1000 / size);
+            let allEleReturn = 'false';
+            while (iterations !== 0) {
+              iterations--;
+              if (iterations % 2 === 0) {
+                res = (await r('zrandmember', 'myzset', size, 'withscores')) as string[];
+                for (let i = 0; i < res.length; i += 2) {
+                  auxset.add(res[i]);
+                  allkey.push(res[i]);
+                }
+              } else {
+                res = (await r('zrandmember', 'myzset', size)) as string[];
+                for (const key of res) {
+                  auxset.add(key);
+                  allkey.push(key);
+                }
+              }
+              if (tclString(dictKeys()) === tclString([...auxset].sort())) allEleReturn = 'true';
+            }
+            assertEqual(allEleReturn, 'true');
+            // With df = 9, a chi-square value of 40 has probability 0.00001.
+            assertLessThan(chiSquareValue(allkey), 40);
+          }
+        });
+        await r('config', 'set', 'zset-max-ziplist-value', originalMaxValue);
+      }
+
+      await test(
+        'zset score double range',
+        async () => {
+          // DBL_MAX written out in full, as a decimal with a fraction.
+          const dblmax = `${BigInt(Number.MAX_VALUE)}.00000000000000000`;
+          await r('del', 'zz');
+          await r('zadd', 'zz', dblmax, 'dblmax');
+          await encodingIs('listpack', 'zz');
+          return r('zscore', 'zz', 'dblmax');
+        },
+        { okPattern: '1.7976931348623157e+308' },
+      );
+    }
   });
 });
 
