@@ -2,7 +2,7 @@
 // Debian's redis-* programs prove the tool lookup order, the fallback warning, the messages in the
 // server's name, and --other-server.
 import { execa } from 'execa';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
@@ -10,6 +10,7 @@ import { identityFromInfo, identityFromVersionLine, nameTitle, serverPrefix, ser
 import { PROJECT_ROOT } from '../harness/core/processes.ts';
 import { describeServer, resolveTools } from '../harness/runner/binary.ts';
 import { DEBIAN_BIN, FORK_PROGRAMS, makeForkDir } from './support/forks.ts';
+import { processesUnder } from './support/env.ts';
 
 const RUNTEST = path.join(PROJECT_ROOT, 'runtest');
 const SUITES = path.join(PROJECT_ROOT, 'test', 'fixture-suites');
@@ -18,20 +19,6 @@ function scratch(t: { teardown: (fn: () => void) => void }): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'runtest-forks-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
-}
-
-/** Processes whose cwd lies inside dir (servers chdir into their own dirs). */
-function processesUnder(dir: string): number[] {
-  return readdirSync('/proc')
-    .filter((e) => /^\d+$/.test(e))
-    .filter((e) => {
-      try {
-        return readlinkSync(`/proc/${e}/cwd`).startsWith(dir);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
 
 function runtest(args: string[], tmp: string, basePort: number) {

@@ -1,10 +1,11 @@
 import { execa } from 'execa';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { PROJECT_ROOT } from '../harness/core/processes.ts';
 import { wilsonInterval } from '../harness/runner/flakes.ts';
+import { processesUnder } from './support/env.ts';
 
 const RUNTEST = path.join(PROJECT_ROOT, 'runtest');
 const SUITES = path.join(PROJECT_ROOT, 'test', 'fixture-suites');
@@ -17,20 +18,6 @@ function isolated(t: { teardown: (fn: () => void) => void }) {
 
 function runtest(args: string[], env: Record<string, string>) {
   return execa(RUNTEST, ['--baseport', '55600', '--portcount', '400', ...args], { env, reject: false, all: true });
-}
-
-/** Processes whose cwd lies inside dir (servers chdir into their own dirs). */
-function processesUnder(dir: string): number[] {
-  return readdirSync('/proc')
-    .filter((e) => /^\d+$/.test(e))
-    .filter((e) => {
-      try {
-        return readlinkSync(`/proc/${e}/cwd`).startsWith(dir);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
 
 /** The command a flake-table line gives for one failing run, by test and copy. */

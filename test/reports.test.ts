@@ -1,9 +1,10 @@
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { PROJECT_ROOT } from '../harness/core/processes.ts';
+import { processesUnder } from './support/env.ts';
 
 const RUNTEST = path.join(PROJECT_ROOT, 'runtest');
 const SUITES = path.join(PROJECT_ROOT, 'test', 'fixture-suites');
@@ -92,20 +93,6 @@ t.test('TAP 14 stream instead of the Tcl lines', async (t) => {
   t.notOk(lines.some((l) => l.startsWith('[ok]')), 'no Tcl lines outside comments');
   t.equal(lines.at(-1), '2 passed, 1 failed');
 });
-
-/** Processes whose cwd lies inside dir (servers chdir into their own dirs). */
-function processesUnder(dir: string): number[] {
-  return readdirSync('/proc')
-    .filter((e) => /^\d+$/.test(e))
-    .filter((e) => {
-      try {
-        return readlinkSync(`/proc/${e}/cwd`).startsWith(dir);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 t.test('--test-timeout: the hung test fails, its servers die, logs are kept, the run goes on', async (t) => {
   const { tmp, env } = isolated(t);

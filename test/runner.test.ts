@@ -1,9 +1,10 @@
 import { execa } from 'execa';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { PROJECT_ROOT } from '../harness/core/processes.ts';
+import { processesUnder } from './support/env.ts';
 
 const RUNTEST = path.join(PROJECT_ROOT, 'runtest');
 const SUITES = path.join(PROJECT_ROOT, 'test', 'fixture-suites');
@@ -29,20 +30,6 @@ function childrenOf(parent: number): number[] {
       }
     })
     .map(Number);
-}
-
-/** Processes whose cwd lies inside dir (servers chdir into their own dirs). */
-function processesUnder(dir: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readlinkSync(`/proc/${entry}/cwd`).startsWith(dir)) found.push(Number(entry));
-    } catch {
-      /* gone or not ours */
-    }
-  }
-  return found;
 }
 
 t.test('a passing unit: Tcl lines, summary, exit 0, run dir removed', async (t) => {
@@ -173,6 +160,12 @@ t.test('external mode: a server holding keys is left untouched unless --flush-ex
   t.equal(allowed.exitCode, 0, allowed.all);
   t.match(allowed.all, /^\[ignore\]: Not supported on external server$/m);
   t.match(allowed.all, /^2 passed, 0 failed$/m);
+
+  // The keys one unit leaves are the run's own: the next unit of the same run is not refused.
+  await cli('flushall');
+  const twoUnits = await execa(RUNTEST, ['--host', '127.0.0.1', '--port', String(port), '--single', 'integration/passing', '--single', 'integration/config-leak'], { env, reject: false, all: true });
+  t.equal(twoUnits.exitCode, 0, twoUnits.all);
+  t.match(twoUnits.all, /^3 passed, 0 failed$/m);
 });
 
 t.test('external mode: each unit ends with the configuration it found on the server', async (t) => {

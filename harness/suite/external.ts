@@ -65,10 +65,16 @@ function pairsOf(list: unknown[]): Array<[unknown, unknown]> {
   return pairs;
 }
 
+/**
+ * Once per worker process (external mode runs one): later units find the keys earlier units left,
+ * which are the run's own. A replacement worker checks again, so it can refuse, never flush, wrongly.
+ */
+let externalChecked = false;
+
 /** Refuses a server that holds keys unless --flush-external: the suites flush it. */
 async function checkExternalServer(c: UnitContext, client: Caller): Promise<void> {
-  if (c.externalChecked) return;
-  c.externalChecked = true;
+  if (externalChecked) return;
+  externalChecked = true;
   if (c.settings.flushExternal) return;
   const keyspace = String(await client.call('info', 'keyspace'));
   const keys = [...keyspace.matchAll(/keys=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);

@@ -52,8 +52,6 @@ export class UnitContext {
   private looseServers = new Set<ServerHandle>();
   private cleanups: Array<() => Promise<void> | void> = [];
   readonly timeline: TimelineEvent[] = [];
-  /** External mode: the server was checked for user data once. */
-  externalChecked = false;
   /** External mode: the server's configuration when the unit began, restored at its end. */
   externalConfig: Map<string, string> | undefined;
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PortAllocator } from '../../harness/servers/ports.ts';
@@ -17,4 +17,18 @@ export function testRun(t: { teardown: (fn: () => void) => void }, basePort: num
     rmSync(dir, { recursive: true, force: true });
   });
   return { run, ports, ctx: { binary: SERVER_BINARY, run, ports } };
+}
+
+/** Processes whose cwd lies inside dir (servers chdir into their own dirs): what a run left running. */
+export function processesUnder(dir: string): number[] {
+  return readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .filter((e) => {
+      try {
+        return readlinkSync(`/proc/${e}/cwd`).startsWith(dir);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
