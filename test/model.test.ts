@@ -85,7 +85,7 @@ function shellWords(line: string): string[] {
 
 t.test('a wrong INCR reply is caught, shrunk to at most 4 commands, and replayed from the printed line', async (t) => {
   const { tmp, env } = isolated(t);
-  const r = await execa(RUNTEST, ['--single', 'model/selftest', '--seed', '11', '--baseport', '55400', '--portcount', '200'], { env, reject: false, all: true, cwd: PROJECT_ROOT });
+  const r = await execa(RUNTEST, ['--single', 'model/selftest', '--seed', '11', '--baseport', '56600', '--portcount', '200'], { env, reject: false, all: true, cwd: PROJECT_ROOT });
   t.equal(r.exitCode, 1, r.all);
   t.match(r.all, /model check failed: run \d+ of 300, shrunk \d+ times to \d+ command\(s\)/);
   const script = /shortest failing script[^\n]*\n((?: {2}.*\n)+)/.exec(r.all)?.[1].split('\n').map((l) => l.trim()).filter(Boolean) ?? [];
@@ -105,7 +105,7 @@ t.test('a wrong INCR reply is caught, shrunk to at most 4 commands, and replayed
   const args = words.slice(assignments.length);
   t.equal(args[0], './runtest');
   const replayEnv = { ...env, ...Object.fromEntries(assignments.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])) };
-  const again = await execa(path.join(PROJECT_ROOT, args[0]), [...args.slice(1), '--baseport', '55600', '--portcount', '200'], { env: replayEnv, reject: false, all: true, cwd: PROJECT_ROOT });
+  const again = await execa(path.join(PROJECT_ROOT, args[0]), [...args.slice(1), '--baseport', '56800', '--portcount', '200'], { env: replayEnv, reject: false, all: true, cwd: PROJECT_ROOT });
   t.equal(again.exitCode, 1, again.all);
   t.match(again.all, /model the checker catches an INCR reply that is off by one: 1 runs .*\(replay of path /);
   const replayed = /shortest failing script[^\n]*\n((?: {2}.*\n)+)/.exec(again.all)?.[1].split('\n').map((l) => l.trim()).filter(Boolean) ?? [];

@@ -10,7 +10,7 @@ import { clientTlsOptions, generateCertificates, missingCertificates, SERVER_CER
 import { testRun } from './support/env.ts';
 
 t.test('certificates: a CA, and server, client and generic certificates it signed, naming 127.0.0.1 and localhost', async (t) => {
-  const { run } = testRun(t, 54600);
+  const { run } = testRun(t, 56000);
   const dir = path.join(run.dir, 'tls');
   await generateCertificates(dir);
   t.equal(missingCertificates(dir, SERVER_CERT_FILES), '', 'every file a run needs is there');
@@ -28,7 +28,7 @@ t.test('certificates: a CA, and server, client and generic certificates it signe
 });
 
 t.test('a TLS-mode server listens for TLS only; readiness, clients and SHUTDOWN speak TLS', async (t) => {
-  const { run, ctx } = testRun(t, 54800);
+  const { run, ctx } = testRun(t, 56200);
   const tlsDir = path.join(run.dir, 'tls');
   await generateCertificates(tlsDir);
   const server = await RedisServer.start({ ...ctx, tlsDir });
@@ -80,7 +80,7 @@ t.test('a TLS-mode server listens for TLS only; readiness, clients and SHUTDOWN 
 });
 
 t.test('TLS client options for a run that is not in TLS mode are refused in one line', async (t) => {
-  const { ctx } = testRun(t, 55000);
+  const { ctx } = testRun(t, 56400);
   const server = await RedisServer.start(ctx);
   t.teardown(() => server.kill('SIGKILL'));
   const handle = await ServerHandle.open(server, false);
