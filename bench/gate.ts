@@ -137,8 +137,9 @@ async function gate(argv: string[]): Promise<void> {
 
 /** Harness CPU per test as the work grows: 1x, 2x, 4x copies of a 20-test fixture unit. */
 async function scale(): Promise<void> {
-  const dir = path.join(PROJECT_ROOT, 'tmp', `gate-scale-${process.pid}`);
-  const fixture = `import { assertEqual, startServer, suite, test } from '../../../../harness/index.ts';
+  // Inside the tree but not under tmp/: the build compiles it, as the runner imports compiled suites.
+  const dir = path.join(PROJECT_ROOT, 'bench', `.scale-${process.pid}`);
+  const fixture = `import { assertEqual, startServer, suite, test } from '../../../harness/index.ts';
 export default suite({ independentBlocks: true }, async () => {
   for (let b = 0; b < 4; b++) {
     await startServer({}, async (server) => {
