@@ -370,6 +370,11 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
     slot.ready = false;
     child.on('message', (event: WorkerEvent) => void onEvent(slot, event));
     child.on('exit', (code, signal) => onWorkerExit(slot, code, signal));
+    // A message to a worker that is being killed (--until-fail stops every copy) fails with EPIPE;
+    // its 'exit' accounts for it. Unhandled, the error would end the runner.
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'ERR_IPC_CHANNEL_CLOSED') process.stderr.write(`worker ${slot.index}: ${err.message}\n`);
+    });
     const settings: RunSettings = { ...plan.settings, runDir: run.dir, workerIndex: slot.index, workers: workerCount };
     child.send({ type: 'init', settings });
   };
