@@ -7,14 +7,11 @@ import { drawSeed } from './harness/core/rng.ts';
 import { defaultClients, runUnits } from './harness/runner/runner.ts';
 import { selectUnits, shardUnits } from './harness/runner/selection.ts';
 import { defaultSettings } from './harness/core/settings.ts';
+import { shellQuote } from './harness/core/processes.ts';
 import { CertificateError, CLIENT_CERT_FILES, generateCertificates, missingCertificates, SERVER_CERT_FILES } from './harness/servers/tls.ts';
 
 /** Generous: a hung test is reported and its unit abandoned, long before Tcl's global watchdog. */
 const DEFAULT_TEST_TIMEOUT = 600;
-
-function shellQuote(s: string): string {
-  return /^[\w./:=@-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
-}
 
 function durationsOrUsage(file: string): Map<string, number> {
   try {

@@ -10,7 +10,7 @@ export { settings, ctx, puts, verbose, type ServerBlockOptions } from './worker/
 export * from './suite/wait.ts';
 export * from './suite/random.ts';
 export * from './suite/data.ts';
-export { processIsAlive, childPid, pauseProcess, resumeProcess, isAlive } from './core/processes.ts';
+export { processIsAlive, childPid, pauseProcess, resumeProcess, isAlive, shellQuote } from './core/processes.ts';
 export * from './tools/programs.ts';
 export { sleep } from './core/time.ts';
 export { identityFromInfo, nameTitle, type ServerIdentity } from './core/forks.ts';

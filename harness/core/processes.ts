@@ -24,6 +24,11 @@ export const NODE_ARGS: readonly string[] = [
   ...(COMPILED ? ['--enable-source-maps'] : ['--import', 'tsx']),
   ...(process.env.RUNTEST_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
 ];
+/** One argument of a printed command line (rerun commands), quoted for a POSIX shell when it needs it. */
+export function shellQuote(s: string): string {
+  return /^[\w./:=@-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
+}
+
 export const TMP_ROOT = process.env.RUNTEST_TMPDIR ? path.resolve(process.env.RUNTEST_TMPDIR) : path.join(PROJECT_ROOT, 'tmp');
 
 export function isAlive(pid: number): boolean {

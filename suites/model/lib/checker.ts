@@ -5,7 +5,7 @@
  * shortest one that still fails, and reported as a redis-cli script with a one-line rerun command.
  */
 import fc from 'fast-check';
-import { AssertionError, ctx, deriveSeed, infoField, puts, ReplyError, settings, type Client, type Reply } from '../../../harness/index.ts';
+import { AssertionError, ctx, deriveSeed, infoField, puts, ReplyError, settings, shellQuote, type Client, type Reply } from '../../../harness/index.ts';
 import { histories, resolveCommand, type Command } from './commands.ts';
 import { scoreFormatFor, type ScoreFormat } from './numbers.ts';
 import { CLOCK_READERS, Keyspace, ModelError, orderInsensitive, type DumpedKey, type ModelReply } from './keyspace.ts';
@@ -74,10 +74,6 @@ function cliArg(arg: string): string {
 export function cliScript(steps: Array<{ argv: string[] }>, db: number | null): string {
   const lines = [...(db === null ? [] : [`SELECT ${db}`]), 'FLUSHDB', ...steps.map((s) => s.argv.map(cliArg).join(' '))];
   return lines.join('\n') + '\n';
-}
-
-function shellQuote(s: string): string {
-  return /^[\w./:=@-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
 /** The command line that replays exactly the shrunk history of a failed property. */
