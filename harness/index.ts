@@ -12,7 +12,7 @@ export * from './suite/random.ts';
 export * from './suite/data.ts';
 export { processIsAlive, childPid, pauseProcess, resumeProcess, isAlive, shellQuote } from './core/processes.ts';
 export * from './tools/programs.ts';
-export { sleep } from './core/time.ts';
+export { sleep, Pacer } from './core/time.ts';
 export { identityFromInfo, nameTitle, type ServerIdentity } from './core/forks.ts';
 export { startWriteLoad, startBgComplexData, startBgBlockOp, stopLoad, LoadHandle } from './tools/loadgen.ts';
 export { ReplicationStream } from './tools/replstream.ts';

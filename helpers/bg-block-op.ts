@@ -1,10 +1,9 @@
 import { randomInt, randomValue, randpath } from '../harness/suite/random.ts';
-import { loadClient, parseHelperArgs, runMain } from './args.ts';
+import type { Client } from '../harness/client/client.ts';
 
-// Pushes and blocking pops on ten lists and ten sorted sets, balanced so that clients really block.
-runMain(async () => {
-  const [host, port, db, ops] = parseHelperArgs('bg-block-op.ts <host> <port> <db> <ops>', 4);
-  const r = await loadClient(host, port, db);
+// Tcl's bg_block_op: pushes and blocking pops on ten lists and ten sorted sets, balanced so that
+// clients really block (it waits on the server most of the time: no pacing needed).
+export async function bgBlockOp(r: Client, [ops]: string[]): Promise<void> {
   for (let j = 0; j < Number(ops); j++) {
     const k = `list_${randomInt(10)}`;
     const k2 = `list_${randomInt(10)}`;
@@ -23,4 +22,4 @@ runMain(async () => {
       () => r.call('bzpopmax', z, 2),
     );
   }
-});
+}

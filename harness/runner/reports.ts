@@ -39,7 +39,7 @@ export interface RunMeta {
   /** --other-server's binary, name and version. */
   otherServer?: { binary: string; name: string; version: string };
   startedAt: string;
-  units: Array<{ unit: string; seconds: number }>;
+  units: Array<{ unit: string; seconds: number; cpu?: { worker: number; servers: number; loadgens: number; tools: number } }>;
   passed: number;
   failed: number;
   skipped: number;

@@ -67,6 +67,8 @@ export interface RunResult {
   exceptions: number;
   failures: string[];
   unitSeconds: Array<[string, number]>;
+  /** CPU seconds each unit used, by kind (solo blocks are counted with their unit's other work only). */
+  unitCpu: Map<string, WorkerCpu>;
   tests: TestRecord[];
   runDir: string;
   exitCode: number;
@@ -118,7 +120,7 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
     }
   }
   const startedAt = new Date().toISOString();
-  const result: RunResult = { passed: 0, failed: 0, skipped: 0, ignored: 0, exceptions: 0, failures: [], unitSeconds: [], tests: [], runDir: run.dir, exitCode: 0 };
+  const result: RunResult = { passed: 0, failed: 0, skipped: 0, ignored: 0, exceptions: 0, failures: [], unitSeconds: [], unitCpu: new Map(), tests: [], runDir: run.dir, exitCode: 0 };
   const workers: WorkerSlot[] = [];
   const queue: RunTask[] = [];
   /** run_solo blocks, run one at a time once every other task is done (Tcl's run_solo). */
@@ -135,6 +137,8 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
   const unitLabel = (t: RunTask) => (t.copy === undefined ? t.unit : `${t.unit} (copy ${t.copy}/${copies})`);
   /** The latest CPU report of each worker process (cumulative for its life). */
   const workerCpu = new Map<number, WorkerCpu>();
+  // CPU of each unit in progress, summed over its blocks (a worker's cumulative figures, differenced).
+  const unitCpu = new Map<string, WorkerCpu>();
   let lastProgress = Date.now();
   let finished = false;
   let resolveEnd!: () => void;
@@ -293,9 +297,12 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
         soloQueue.push({ ...slot.task!, block: null, solo: { index: event.index, name: event.name } });
         return;
       case 'done': {
-        if (slot.child.pid) workerCpu.set(slot.child.pid, event.cpu);
         const finishedTask = slot.task;
         const key = finishedTask ? taskKey(finishedTask) : event.unit;
+        if (slot.child.pid) {
+          addCpu(unitCpu, key, event.cpu, workerCpu.get(slot.child.pid));
+          workerCpu.set(slot.child.pid, event.cpu);
+        }
         const split = pendingBlocks.get(key);
         slot.task = null;
         if (finishedTask?.solo) {
@@ -328,6 +335,8 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
         const seconds = Math.round((Date.now() - (split?.startedAt ?? slot.startedAt)) / 1000);
         const label = finishedTask ? unitLabel(finishedTask) : event.unit;
         result.unitSeconds.push([label, seconds]);
+        result.unitCpu.set(label, unitCpu.get(key) ?? zeroCpu());
+        unitCpu.delete(key);
         out(fmt.done(completed, totalUnits, label, seconds));
         slot.state = `(DONE) ${event.unit}`;
         assign(slot);
@@ -466,7 +475,7 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
     tools: plan.settings.tools,
     otherServer: plan.otherServerIdentity,
     startedAt,
-    units: result.unitSeconds.map(([unit, seconds]) => ({ unit, seconds })),
+    units: result.unitSeconds.map(([unit, seconds]) => ({ unit, seconds, cpu: roundCpu(result.unitCpu.get(unit)) })),
     passed: result.passed,
     failed: failedCount,
     skipped: result.skipped,
@@ -485,6 +494,21 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
  * tool times are read from /proc before each stop, so a process that died by itself counts up to
  * its last sample.
  */
+const zeroCpu = (): WorkerCpu => ({ worker: 0, servers: 0, loadgens: 0, tools: 0 });
+
+/** Adds what a worker used since its previous report (`before`) to `key`'s total. */
+function addCpu(totals: Map<string, WorkerCpu>, key: string, now: WorkerCpu, before = zeroCpu()): void {
+  const t = totals.get(key) ?? zeroCpu();
+  for (const k of ['worker', 'servers', 'loadgens', 'tools'] as const) t[k] += now[k] - before[k];
+  totals.set(key, t);
+}
+
+function roundCpu(c: WorkerCpu | undefined): WorkerCpu | undefined {
+  if (!c) return undefined;
+  const r = (x: number) => Math.round(x * 100) / 100;
+  return { worker: r(c.worker), servers: r(c.servers), loadgens: r(c.loadgens), tools: r(c.tools) };
+}
+
 export function cpuTotals(workers: Iterable<WorkerCpu>) {
   const own = process.cpuUsage();
   const t = { runner: (own.user + own.system) / 1e6, workers: 0, loadgens: 0, servers: 0, tools: 0 };

@@ -3,25 +3,70 @@ import { configGet, infoField, type ServerHandle } from '../servers/handle.ts';
 import { randomInt, randomKey, randomValue, randpath, rng } from './random.ts';
 import { settings, verbose } from '../worker/context.ts';
 import { srv } from './blocks.ts';
+import { Pacer } from '../core/time.ts';
 
 
-async function findKeyWithType(r: Caller, type: string): Promise<string | null> {
-  for (let j = 0; j < 20; j++) {
-    const k = await r.call('randomkey');
-    if (k === null || k === '') return null;
-    if ((await r.call('type', k as string)) === type) return k as string;
+/** RANDOMKEY draws sent together by findKeyWithType (a round trip each batch, not each draw). */
+const FIND_BATCH = 5;
+
+/**
+ * A random key of `type` among 20 RANDOMKEY draws, as Tcl's findKeyWithType, drawn FIND_BATCH at a
+ * time; `claim` (when ops run side by side) takes a key for the caller or refuses one another op
+ * holds, which then counts as a miss.
+ */
+async function findKeyWithType(r: Caller, type: string, claim: (key: string) => boolean): Promise<string | null> {
+  for (let tried = 0; tried < 20; tried += FIND_BATCH) {
+    const keys = await Promise.all(Array.from({ length: FIND_BATCH }, () => r.call('randomkey')));
+    if (keys.some((k) => k === null || k === '')) return null;
+    const candidates = keys.map(String).filter(claim);
+    const types = await Promise.all(candidates.map((k) => r.call('type', k)));
+    const found = types.indexOf(type);
+    if (found >= 0) return candidates[found];
   }
   return null;
 }
 
-/** Tcl createComplexDataset: ops random writes across all types, drawn from the run's generator. */
-export async function createComplexDataset(r: Caller, ops: number, opt: Array<'useexpire' | 'usetag'> = []): Promise<void> {
+/** How often a paced dataset starts its next ops: they go out together, as one pipeline. */
+const PACE_TICK_MS = 100;
+
+/**
+ * Tcl createComplexDataset: ops random writes across all types, drawn from the run's generator.
+ * With `pace`, ops run opsPerSecond a second, those of one tick side by side on the connection
+ * (pipelined), each on keys no other op of the tick touches, so every op sees what it would see alone.
+ */
+export async function createComplexDataset(r: Caller, ops: number, opt: Array<'useexpire' | 'usetag'> = [], pace?: { opsPerSecond: number }): Promise<void> {
+  if (!pace) {
+    for (let j = 0; j < ops; j++) await complexOp(r, opt, new Set());
+    return;
+  }
+  const perTick = Math.max(1, Math.round((pace.opsPerSecond * PACE_TICK_MS) / 1000));
+  const pacer = new Pacer(PACE_TICK_MS);
+  const held = new Set<string>();
+  for (let j = 0; j < ops; j += perTick) {
+    await Promise.all(Array.from({ length: Math.min(perTick, ops - j) }, () => complexOp(r, opt, held)));
+    await pacer.tick();
+  }
+}
+
+/** One op of createComplexDataset; `held` holds the keys of the ops running beside it. */
+async function complexOp(r: Caller, opt: Array<'useexpire' | 'usetag'>, held: Set<string>): Promise<void> {
   const useExpire = opt.includes('useexpire');
   const tag = opt.includes('usetag') ? '{t}' : '';
   const g = rng();
-  for (let j = 0; j < ops; j++) {
-    const k = `${randomKey()}${tag}`;
-    const k2 = `${randomKey()}${tag}`;
+  const mine = new Set<string>();
+  const claim = (key: string) => {
+    if (held.has(key) && !mine.has(key)) return false;
+    held.add(key);
+    mine.add(key);
+    return true;
+  };
+  try {
+    let k: string;
+    let k2: string;
+    do {
+      k = `${randomKey()}${tag}`;
+      k2 = `${randomKey()}${tag}`;
+    } while (!claim(k) || !claim(k2));
     const f = randomValue();
     const v = randomValue();
     if (useExpire && g.random() < 0.1) await r.call('expire', randomKey(), randomInt(2));
@@ -60,7 +105,7 @@ export async function createComplexDataset(r: Caller, ops: number, opt: Array<'u
           () => r.call('sadd', k, v),
           () => r.call('srem', k, v),
           async () => {
-            const other = await findKeyWithType(r, 'set');
+            const other = await findKeyWithType(r, 'set', claim);
             if (other !== null) {
               await randpath(
                 () => r.call('sunionstore', k2, k, other),
@@ -76,7 +121,7 @@ export async function createComplexDataset(r: Caller, ops: number, opt: Array<'u
           () => r.call('zadd', k, d, v),
           () => r.call('zrem', k, v),
           async () => {
-            const other = await findKeyWithType(r, 'zset');
+            const other = await findKeyWithType(r, 'zset', claim);
             if (other !== null) await randpath(() => r.call('zunionstore', k2, 2, k, other), () => r.call('zinterstore', k2, 2, k, other));
           },
         );
@@ -85,6 +130,8 @@ export async function createComplexDataset(r: Caller, ops: number, opt: Array<'u
         await randpath(() => r.call('hset', k, f, v), () => r.call('hdel', k, f));
         break;
     }
+  } finally {
+    for (const key of mine) held.delete(key);
   }
 }
 

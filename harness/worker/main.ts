@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { PortAllocator } from '../servers/ports.ts';
 import { processCpuSeconds, RunDir } from '../core/processes.ts';
+import { stopLoadHost } from '../tools/loadgen.ts';
 import type { RunnerCommand, Task, WorkerCpu, WorkerEvent } from '../core/messages.ts';
 import type { RunSettings } from '../core/settings.ts';
 import { errorText, ExternalServerNotEmpty, setContext, type SuiteDefinition, TestTimeout, UnitContext } from './context.ts';
@@ -97,6 +98,11 @@ export class Worker {
   }
 
   /** Stops every server of the unit in progress (on shutdown of the worker). */
+  /** Ends what the worker keeps between units. */
+  async close(): Promise<void> {
+    await stopLoadHost(this.run);
+  }
+
   async abort(): Promise<void> {
     await this.active?.stopAll();
     this.run.killLeftovers();
@@ -142,7 +148,7 @@ if (process.send && process.argv.includes('--runtest-worker')) {
         }
       });
     } else if (msg.type === 'exit') {
-      void queue.then(() => process.exit(0));
+      void queue.then(() => worker?.close()).finally(() => process.exit(0));
     }
   });
 }
