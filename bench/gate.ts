@@ -22,12 +22,15 @@ function machineTicks(): number {
 function processSampler() {
   const last = new Map<number, { kind: string; ticks: number; base: number }>();
   const kindOf = (comm: string) => (comm === 'node' ? 'node' : comm === 'tclsh' || comm.startsWith('tclsh') ? 'tclsh' : comm.startsWith('redis-') ? 'redis' : 'other');
+  // This benchmark's own processes (tsx's node, its esbuild service) are not the harness under test.
+  const own = new Set([process.pid, process.ppid]);
   const sample = (first = false) => {
     for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
+      if (!/^\d+$/.test(entry) || own.has(Number(entry))) continue;
       try {
         const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
         const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        if (comm === 'esbuild') continue;
         const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
         const ticks = Number(fields[11]) + Number(fields[12]);
         const pid = Number(entry);
@@ -69,6 +72,8 @@ async function measure(label: string, cmd: string, args: string[], opts: { cwd: 
   const byKind = stop();
   const text = String(r.all).replace(/\x1b\[[0-9;]*m/g, '');
   const summary = text.match(/^\d+ passed, \d+ failed.*$/m)?.[0] ?? (text.match(/\[ok\]/g)?.length ?? 0) + ' [ok] lines' + (r.exitCode ? `, exit ${r.exitCode}` : '');
+  // A failed run measures something else than the suites: show why, not only its numbers.
+  if (r.exitCode) console.log(`${label} exited ${r.exitCode}; its last lines:\n${text.trimEnd().split('\n').slice(-15).join('\n')}`);
   return { label, wall, cpu, byKind, summary };
 }
 

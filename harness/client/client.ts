@@ -280,6 +280,7 @@ export class Client {
 
   /** Tcl's blocking `flush`: resolves once everything written so far is in the kernel; rejects when the link is gone. */
   flush(): Promise<void> {
+    this.uncork();
     return new Promise((resolve, reject) => this.sock.write(Buffer.alloc(0), (err) => (err ? reject(err) : resolve())));
   }
 
@@ -300,6 +301,7 @@ export class Client {
 
   /** Half-closes the connection: no more writes, replies can still be read. */
   endWrites(): void {
+    this.uncork();
     this.sock.end();
   }
 
@@ -430,7 +432,7 @@ export class Client {
   private attach(sock: net.Socket, where: string): void {
     if (!this.path) sock.setNoDelay(true);
     this.sock = sock;
-    this.corked = false;
+    this.pending = [];
     this.parser = new RespParser({
       buffers: this.options.buffers,
       resp3Types: this.options.resp3Types,
@@ -486,28 +488,25 @@ export class Client {
     // Once the server has gone, writes are dropped as the kernel would; the
     // read that follows still gets any reply already received, then IO_ERROR.
     if (this.state === 'lost') return;
-    // Writes made in one tick leave in one writev: a pipeline of N calls costs a few syscalls
-    // here and a few reads in the server instead of N of each. A lone call is sent at the end of
-    // its tick, before any I/O, so its latency is the same.
-    if (!this.corked) {
-      this.corked = true;
-      this.sock.cork();
-      process.nextTick(this.uncorkSoon, this.sock);
-    }
-    this.sock.write(data);
+    // Writes made in one tick leave as one buffer: a pipeline of N calls costs one socket write
+    // (one syscall, one stream request) here and a few reads in the server instead of N of each.
+    // A lone call is sent at the end of its tick, before any I/O, so its latency is the same.
+    if (this.pending.length === 0) process.nextTick(this.sendSoon, this.sock);
+    this.pending.push(data);
   }
 
-  private corked = false;
-  private readonly uncorkSoon = (sock: net.Socket) => {
+  /** This tick's writes, not yet handed to the socket. */
+  private pending: Buffer[] = [];
+  private readonly sendSoon = (sock: net.Socket) => {
     if (sock === this.sock) this.uncork();
-    else sock.uncork();
   };
 
-  /** Sends what this tick's writes left corked. */
+  /** Hands this tick's writes to the socket, joined. */
   private uncork(): void {
-    if (!this.corked) return;
-    this.corked = false;
-    this.sock.uncork();
+    if (this.pending.length === 0) return;
+    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    this.pending = [];
+    this.sock.write(data);
   }
 
   /** Queues a read; `waiter` is filled in with the promise's callbacks (one object per read, no copy). */

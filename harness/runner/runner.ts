@@ -67,7 +67,7 @@ export interface RunResult {
   exceptions: number;
   failures: string[];
   unitSeconds: Array<[string, number]>;
-  /** CPU seconds each unit used, by kind (solo blocks are counted with their unit's other work only). */
+  /** CPU seconds each unit (and each solo block) used, by kind. */
   unitCpu: Map<string, WorkerCpu>;
   tests: TestRecord[];
   runDir: string;
@@ -307,7 +307,10 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
         slot.task = null;
         if (finishedTask?.solo) {
           const seconds = Math.round((Date.now() - slot.startedAt) / 1000);
-          result.unitSeconds.push([`${unitLabel(finishedTask)} (solo: ${finishedTask.solo.name})`, seconds]);
+          const soloLabel = `${unitLabel(finishedTask)} (solo: ${finishedTask.solo.name})`;
+          result.unitSeconds.push([soloLabel, seconds]);
+          result.unitCpu.set(soloLabel, unitCpu.get(key) ?? zeroCpu());
+          unitCpu.delete(key);
           slot.state = `(DONE) ${event.unit} solo block`;
           // The other workers slept while it ran: wake them all (the next solo takes one of them).
           for (const w of workers) assign(w);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { AssertionError } from '../core/values.ts';
 import { NODE_ARGS, PROJECT_ROOT, RunDir, runnableFile } from '../core/processes.ts';
-import { ctx } from '../worker/context.ts';
+import { atWorkerExit, ctx } from '../worker/context.ts';
 
 export type LoadGenerator = 'gen-write-load' | 'bg-complex-data' | 'bg-block-op';
 
@@ -59,6 +59,7 @@ class LoadHost {
     (proc.stdout as unknown as { unref?: () => void }).unref?.();
     (proc.stderr as unknown as { unref?: () => void }).unref?.();
     LoadHost.current = host;
+    atWorkerExit(() => LoadHost.shutdown(run));
     return host;
   }
 
@@ -90,11 +91,6 @@ class LoadHost {
     }
     if (proc.pid) run.untrack(proc.pid);
   }
-}
-
-/** Ends the worker's load generator host, if it started one. */
-export function stopLoadHost(run: RunDir): Promise<void> {
-  return LoadHost.shutdown(run);
 }
 
 /** A load generator (Tcl's helpers), seeded from the run, stopped at the unit's end at the latest. */

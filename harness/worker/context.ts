@@ -260,3 +260,15 @@ export function verbose(text: string): void {
   if (settings().verbose) puts(text);
 }
 
+
+/** What the worker process keeps from one unit to the next (a load generator host), ended as the worker exits. */
+const atExit = new Set<() => Promise<void>>();
+
+export function atWorkerExit(end: () => Promise<void>): void {
+  atExit.add(end);
+}
+
+export async function endWorkerResources(): Promise<void> {
+  for (const end of atExit) await end();
+  atExit.clear();
+}

@@ -1,10 +1,9 @@
 import { pathToFileURL } from 'node:url';
 import { PortAllocator } from '../servers/ports.ts';
 import { processCpuSeconds, RunDir } from '../core/processes.ts';
-import { stopLoadHost } from '../tools/loadgen.ts';
 import type { RunnerCommand, Task, WorkerCpu, WorkerEvent } from '../core/messages.ts';
 import type { RunSettings } from '../core/settings.ts';
-import { errorText, ExternalServerNotEmpty, setContext, type SuiteDefinition, TestTimeout, UnitContext } from './context.ts';
+import { endWorkerResources, errorText, ExternalServerNotEmpty, setContext, type SuiteDefinition, TestTimeout, UnitContext } from './context.ts';
 import { unitFile, unitModule } from '../core/units.ts';
 
 /** Runs units (or single top-level blocks of them) one at a time, as the runner hands them out. */
@@ -100,7 +99,7 @@ export class Worker {
   /** Stops every server of the unit in progress (on shutdown of the worker). */
   /** Ends what the worker keeps between units. */
   async close(): Promise<void> {
-    await stopLoadHost(this.run);
+    await endWorkerResources();
   }
 
   async abort(): Promise<void> {
