@@ -10,7 +10,8 @@ export type WorkerEvent =
   | { type: 'info'; unit: string; text: string }
   | { type: 'server-spawned'; unit: string; pid: number; port: number }
   | { type: 'server-killed'; unit: string; pid: number }
-  | { type: 'blocks'; unit: string; count: number }
+  /** A split unit: `count` top-level blocks, `long` those to hand out first. */
+  | { type: 'blocks'; unit: string; count: number; long: number[] }
   /** A run_solo block met in a unit: the runner runs it alone after every other unit. */
   | { type: 'solo'; unit: string; index: number; name: string }
   /** `blocks`: the top-level blocks this worker counted while running, -1 when the body did not finish (a split unit's workers must agree). */

@@ -45,10 +45,11 @@ const AFTER_TCL_LIST: readonly string[] = [
  * out before the others, so that a long unit never starts last and becomes the tail of the run.
  */
 const LONGEST_UNITS: readonly string[] = [
-  'integration/psync2', 'integration/replication', 'integration/replication-psync', 'integration/replication-2',
-  'unit/type/zset', 'unit/type/list', 'unit/scripting', 'integration/redis-cli',
-  'integration/replication-3', 'integration/aof', 'integration/block-repl', 'integration/aof-multi-part',
-  'integration/replication-4',
+  'integration/replication', 'integration/psync2', 'unit/aofrw', 'integration/block-repl', 'unit/obuf-limits',
+  'integration/replication-psync', 'integration/psync2-reg', 'integration/corrupt-dump-fuzzer', 'unit/type/list',
+  'unit/dump', 'unit/hyperloglog', 'unit/expire', 'unit/maxmemory', 'unit/geo', 'unit/cluster', 'integration/redis-cli',
+  'unit/scripting', 'integration/aof', 'unit/type/zset', 'integration/replication-2', 'integration/replication-3',
+  'integration/aof-multi-part', 'integration/replication-4',
 ];
 
 /** The order in which a run hands units out: the longest known ones first, then the others in list order. */

@@ -288,7 +288,8 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
         const parent = slot.task!;
         pendingBlocks.set(taskKey(parent), { left: event.count, count: event.count, startedAt: slot.startedAt });
         const extra: RunTask[] = [];
-        for (let b = 1; b < event.count; b++) extra.push({ ...parent, block: b });
+        const order = [...event.long.filter((b) => b > 0), ...Array.from({ length: event.count - 1 }, (_, i) => i + 1).filter((b) => !event.long.includes(b))];
+        for (const b of order) extra.push({ ...parent, block: b });
         queue.unshift(...extra);
         for (const idle of workers) if (idle.task === null) assign(idle);
         return;

@@ -47,7 +47,7 @@ export async function tags(tagList: string[], body: () => Promise<void>): Promis
  */
 export async function startServer(options: ServerBlockOptions, body: (server: ServerHandle) => Promise<void>): Promise<void> {
   const c = ctx();
-  if (!c.enterTopLevel()) return;
+  if (!c.enterTopLevel(options.long)) return;
   const n = pushTags(c, options.otherServer ? [...(options.tags ?? []), NEEDS_OTHER_SERVER] : options.tags);
   try {
     const verdict = tagsAcceptable(c.tags, c.tagPolicy());

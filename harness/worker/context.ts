@@ -29,6 +29,11 @@ export interface ServerBlockOptions extends Omit<StartOptions, 'overrides'> {
   keepPersistence?: boolean;
   /** Start it from --other-server's binary (the block gets the needs:other-server tag). */
   otherServer?: boolean;
+  /**
+   * A top-level block known to run long: a unit split across workers hands it out before its
+   * other blocks, so that it starts early instead of becoming the run's tail.
+   */
+  long?: boolean;
 }
 
 
@@ -48,6 +53,8 @@ export class UnitContext {
   currentTestName: string | undefined;
   failed = 0;
   private topBlocks = 0;
+  /** The top-level blocks met so far that declared themselves long. */
+  readonly longBlocks: number[] = [];
   private inTestDepth = 0;
   private looseServers = new Set<ServerHandle>();
   private cleanups: Array<() => Promise<void> | void> = [];
@@ -89,9 +96,10 @@ export class UnitContext {
    * Called on entering a block at top level. Reseeds per block so a block draws the same values
    * whether its unit runs whole or split across workers; false when another worker runs it.
    */
-  enterTopLevel(): boolean {
+  enterTopLevel(long = false): boolean {
     if (this.servers.length > 0 || this.inTestDepth > 0 || this.inSoloBody) return true;
     const index = this.topBlocks++;
+    if (long) this.longBlocks.push(index);
     this.rng.reseed(deriveSeed(this.settings.seed, this.unit, index));
     return this.onlyBlock === null || this.onlyBlock === index;
   }

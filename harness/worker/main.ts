@@ -25,7 +25,7 @@ export class Worker {
   }
 
   /** Counts a suite's top-level blocks without starting anything. */
-  async countBlocks(unit: string, def: SuiteDefinition, settings = this.settings): Promise<number> {
+  async countBlocks(unit: string, def: SuiteDefinition, settings = this.settings): Promise<{ count: number; long: number[] }> {
     const counting = new UnitContext(settings, unit, this.run, this.ports, () => undefined, -1);
     setContext(counting);
     try {
@@ -33,7 +33,7 @@ export class Worker {
     } finally {
       setContext(null);
     }
-    return counting.blockCount;
+    return { count: counting.blockCount, long: counting.longBlocks };
   }
 
   /** Set when a test hung: this process may still run its code, so it must not take more work. */
@@ -52,9 +52,9 @@ export class Worker {
         return;
       }
       if (block === null && def.options.independentBlocks && this.settings.workers > 1) {
-        const count = await this.countBlocks(task.unit, def, settings);
+        const { count, long } = await this.countBlocks(task.unit, def, settings);
         if (count > 1) {
-          this.emit({ type: 'blocks', unit: task.unit, count });
+          this.emit({ type: 'blocks', unit: task.unit, count, long });
           block = 0;
         }
       }

@@ -325,7 +325,8 @@ export default suite({ independentBlocks: true }, async () => {
     }
   }
 
-  await startServer({ tags: ['repl', 'external:skip'] }, async (master) => {
+  // long: its replica runs a Lua loop of 3e9 steps, tens of seconds on a loaded machine.
+  await startServer({ tags: ['repl', 'external:skip'], long: true }, async (master) => {
     await startServer({}, async (slave) => {
       await test('Master stream is correctly processed while the replica has a script in -BUSY state', async () => {
         const load = await startWriteLoad(master.host, master.port, 3);
@@ -574,8 +575,8 @@ export default suite({ independentBlocks: true }, async () => {
     { tags: ['external:skip'] },
   );
 
-  // A diskless rdb pipe to two replicas, some of which drop in the middle.
-  await startServer({ tags: ['repl', 'external:skip'] }, async (master) => {
+  // A diskless rdb pipe to two replicas, some of which drop in the middle (long: five slow syncs in a row).
+  await startServer({ tags: ['repl', 'external:skip'], long: true }, async (master) => {
     await config(master, 'repl-diskless-sync', 'yes', 'repl-diskless-sync-delay', 5, 'repl-diskless-sync-max-replicas', 2);
     // An rdb larger than the socket buffers; with key-load-delay 100, 20000 keys take 2 s or more to load,
     // and the replica must serve requests during the transfer (it does so every 2 MB).
