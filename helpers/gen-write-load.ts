@@ -1,6 +1,7 @@
 import { Pacer } from '../harness/core/time.ts';
 import { rng } from '../harness/suite/random.ts';
 import type { Client } from '../harness/client/client.ts';
+import { encodeCommand } from '../harness/client/resp.ts';
 
 // Tcl's gen_write_load: SETs of random keys for `seconds` seconds, paced at a fixed rate rather than
 // as fast as replies come (Tcl's, replies unread, reaches 100,000 a second on a quiet 2-core machine
@@ -16,11 +17,10 @@ export async function genWriteLoad(client: Client, [seconds]: string[]): Promise
   const pacer = new Pacer(TICK_MS);
   const perTick = (WRITES_PER_SECOND * TICK_MS) / 1000;
   const ok = Buffer.from('+OK\r\n'.repeat(perTick));
-  const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
   while (Date.now() < end) {
-    let pipeline = '';
-    for (let i = 0; i < perTick; i++) pipeline += `*3\r\n$3\r\nset\r\n${bulk(String(g.random()))}${bulk(String(g.random()))}`;
-    client.writeRaw(pipeline);
+    const pipeline: Buffer[] = [];
+    for (let i = 0; i < perTick; i++) pipeline.push(encodeCommand(['set', String(g.random()), String(g.random())]));
+    client.writeRaw(Buffer.concat(pipeline));
     const replies = await client.readBytes(ok.length);
     if (!replies.equals(ok)) {
       const line = replies.toString().split('\r\n').find((l) => l !== '+OK') ?? '';

@@ -23,12 +23,10 @@ const GENERATORS = {
   'bg-block-op': bgBlockOp,
 } satisfies Record<string, (client: Client, args: string[]) => Promise<void>>;
 
-export type GeneratorKind = keyof typeof GENERATORS;
-
 interface StartCommand {
   op: 'start';
   id: number;
-  kind: GeneratorKind;
+  kind: keyof typeof GENERATORS;
   host: string;
   port: number;
   db: number;
@@ -53,7 +51,7 @@ async function start(cmd: StartCommand): Promise<void> {
   try {
     const client = await Client.connect({ host: cmd.host, port: cmd.port, tls: tlsDir ? clientTlsOptions(tlsDir) : undefined });
     state.client = client;
-    if (state.stopped) return client.destroy();
+    if (state.stopped) return; // the finally below closes it
     await client.call('client', 'setname', 'LOAD_HANDLER');
     await client.call('select', cmd.db);
     emit({ id: cmd.id, event: 'connected' });

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import junitModule, { type Builder } from 'junit-report-builder';
-import type { ServerInfo } from '../core/messages.ts';
+import type { ServerInfo, WorkerCpu } from '../core/messages.ts';
 
 // The package is CommonJS: under Node's ESM interop its builder may sit on `.default`.
 const junit: Builder = ((junitModule as unknown as { default?: Builder }).default ?? junitModule) as Builder;
@@ -39,7 +39,7 @@ export interface RunMeta {
   /** --other-server's binary, name and version. */
   otherServer?: { binary: string; name: string; version: string };
   startedAt: string;
-  units: Array<{ unit: string; seconds: number; cpu?: { worker: number; servers: number; loadgens: number; tools: number } }>;
+  units: Array<{ unit: string; seconds: number; cpu?: WorkerCpu }>;
   passed: number;
   failed: number;
   skipped: number;

@@ -288,8 +288,10 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
         const parent = slot.task!;
         pendingBlocks.set(taskKey(parent), { left: event.count, count: event.count, startedAt: slot.startedAt });
         const extra: RunTask[] = [];
-        const order = [...event.long.filter((b) => b > 0), ...Array.from({ length: event.count - 1 }, (_, i) => i + 1).filter((b) => !event.long.includes(b))];
-        for (const b of order) extra.push({ ...parent, block: b });
+        // Block 0 runs here already; of the others, those declared long go first.
+        const others = Array.from({ length: event.count - 1 }, (_, i) => i + 1);
+        const isLong = (b: number) => event.long.includes(b);
+        for (const b of [...others.filter(isLong), ...others.filter((b) => !isLong(b))]) extra.push({ ...parent, block: b });
         queue.unshift(...extra);
         for (const idle of workers) if (idle.task === null) assign(idle);
         return;
@@ -492,27 +494,30 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
   return result;
 }
 
+const CPU_KINDS = ['worker', 'servers', 'loadgens', 'tools'] as const;
+const zeroCpu = (): WorkerCpu => ({ worker: 0, servers: 0, loadgens: 0, tools: 0 });
+const roundCents = (x: number) => Math.round(x * 100) / 100;
+
+/** Adds what a worker used since its previous report (`before`) to `key`'s total. */
+function addCpu(totals: Map<string, WorkerCpu>, key: string, now: WorkerCpu, before = zeroCpu()): void {
+  const t = totals.get(key) ?? zeroCpu();
+  for (const k of CPU_KINDS) t[k] += now[k] - before[k];
+  totals.set(key, t);
+}
+
+function roundCpu(c: WorkerCpu | undefined): WorkerCpu | undefined {
+  if (!c) return undefined;
+  const rounded = zeroCpu();
+  for (const k of CPU_KINDS) rounded[k] = roundCents(c[k]);
+  return rounded;
+}
+
 /**
  * CPU seconds of the run: the harness's own processes (this runner, its workers, the load
  * generators) against the servers under test; tools (redis-cli, redis-benchmark) apart. Server and
  * tool times are read from /proc before each stop, so a process that died by itself counts up to
  * its last sample.
  */
-const zeroCpu = (): WorkerCpu => ({ worker: 0, servers: 0, loadgens: 0, tools: 0 });
-
-/** Adds what a worker used since its previous report (`before`) to `key`'s total. */
-function addCpu(totals: Map<string, WorkerCpu>, key: string, now: WorkerCpu, before = zeroCpu()): void {
-  const t = totals.get(key) ?? zeroCpu();
-  for (const k of ['worker', 'servers', 'loadgens', 'tools'] as const) t[k] += now[k] - before[k];
-  totals.set(key, t);
-}
-
-function roundCpu(c: WorkerCpu | undefined): WorkerCpu | undefined {
-  if (!c) return undefined;
-  const r = (x: number) => Math.round(x * 100) / 100;
-  return { worker: r(c.worker), servers: r(c.servers), loadgens: r(c.loadgens), tools: r(c.tools) };
-}
-
 export function cpuTotals(workers: Iterable<WorkerCpu>) {
   const own = process.cpuUsage();
   const t = { runner: (own.user + own.system) / 1e6, workers: 0, loadgens: 0, servers: 0, tools: 0 };
@@ -523,10 +528,9 @@ export function cpuTotals(workers: Iterable<WorkerCpu>) {
     t.tools += w.tools;
   }
   const harness = t.runner + t.workers + t.loadgens;
-  const round = (x: number) => Math.round(x * 100) / 100;
   return {
-    runner: round(t.runner), workers: round(t.workers), loadgens: round(t.loadgens), harness: round(harness),
-    servers: round(t.servers), tools: round(t.tools), ratio: t.servers > 0 ? round(harness / t.servers) : 0,
+    runner: roundCents(t.runner), workers: roundCents(t.workers), loadgens: roundCents(t.loadgens), harness: roundCents(harness),
+    servers: roundCents(t.servers), tools: roundCents(t.tools), ratio: t.servers > 0 ? roundCents(harness / t.servers) : 0,
   };
 }
 

@@ -53,11 +53,6 @@ class LoadHost {
     });
     const host = new LoadHost(proc);
     if (proc.pid) run.track(proc.pid, 'load generator host');
-    // The worker exits with its host still there: closing stdin lets it go.
-    proc.unref();
-    (proc.stdin as unknown as { unref?: () => void }).unref?.();
-    (proc.stdout as unknown as { unref?: () => void }).unref?.();
-    (proc.stderr as unknown as { unref?: () => void }).unref?.();
     LoadHost.current = host;
     atWorkerExit(() => LoadHost.shutdown(run));
     return host;
@@ -124,11 +119,6 @@ export class LoadHandle {
     this.ending = result;
     this.host.forget(this.id);
     this.resolveEnded(result);
-  }
-
-  /** Why it failed on its own, if it did. */
-  get error(): string | undefined {
-    return this.ending?.error;
   }
 
   /** Closes its connection at once (Tcl's kill -9), then checks it did not fail for another reason than a lost server. */

@@ -46,7 +46,7 @@ export default suite(async () => {
           // A replica fed by a diskless sync is up on its side before the master, which waits for its
           // first ACK, counts it online; FAILOVER needs the master's view. Upstream gets that time from
           // its write load's tclsh start in the next test; a load that starts at once does not.
-          await waitForCondition(50, 100, async () => (String(await node0.info('replication')).match(/state=online/g) ?? []).length === 2, "replicas didn't come online on the master in time");
+          await waitForCondition(50, 100, async () => stringMatch('*slave0:*state=online*slave1:*state=online*', await node0.info('replication')), "replicas didn't come online on the master in time");
         });
 
         await test('failover command fails with invalid host', async () => {

@@ -20,7 +20,7 @@ export default suite(async () => {
   await startServer({}, async (server) => {
     const keyspace = !settings().external;
     for (const [name, commands] of FAMILIES) {
-      await test(name, () => checkModel({ name, commands, runs: 60, client: () => server.client, keyspace }));
+      await test(name, () => checkModel({ commands, runs: 60, client: () => server.client, keyspace }));
     }
   });
 });

@@ -15,7 +15,6 @@ export default suite(async () => {
       'histories match the model after DEBUG RELOAD',
       () =>
         checkModel({
-          name: 'histories match the model after DEBUG RELOAD',
           commands,
           runs: 40,
           client: () => server.client,
@@ -32,7 +31,6 @@ export default suite(async () => {
 
     await test('histories match the model after a restart from the RDB', () =>
       checkModel({
-        name: 'histories match the model after a restart from the RDB',
         commands,
         runs: 15,
         client: () => server.client,
@@ -51,7 +49,6 @@ export default suite(async () => {
   await startServer({ tags: ['external:skip'], overrides: { appendonly: 'yes', 'aof-use-rdb-preamble': 'no' } }, async (server) => {
     await test('histories match the model after BGREWRITEAOF and a restart from the AOF', () =>
       checkModel({
-        name: 'histories match the model after BGREWRITEAOF and a restart from the AOF',
         commands,
         runs: 15,
         client: () => server.client,

@@ -26,9 +26,8 @@ async function linkUpAndSynced(replica: ServerHandle): Promise<boolean> {
 }
 
 /** Per run: the replica leaves, the history runs on the master, then the replica syncs in full. */
-async function fullSyncCheck(name: string, master: ServerHandle, replica: ServerHandle): Promise<void> {
+async function fullSyncCheck(master: ServerHandle, replica: ServerHandle): Promise<void> {
   await checkModel({
-    name,
     commands,
     runs: 20,
     client: () => master.client,
@@ -55,9 +54,7 @@ export default suite({ independentBlocks: true }, async () => {
       await test('a replica fed by the replication stream matches the model', async () => {
         await replica.call('replicaof', master.host, master.port);
         await waitForSync(replica);
-        const name = 'a replica fed by the replication stream matches the model';
         await checkModel({
-          name,
           commands,
           runs: 30,
           client: () => master.client,
@@ -75,27 +72,25 @@ export default suite({ independentBlocks: true }, async () => {
 
   await startServer({ tags: ['repl', 'external:skip'], overrides: { 'repl-diskless-sync': 'no' } }, async (master) => {
     await startServer({}, async (replica) => {
-      await test('a replica matches the model after a full sync (diskless: no)', () => fullSyncCheck('a replica matches the model after a full sync (diskless: no)', master, replica));
+      await test('a replica matches the model after a full sync (diskless: no)', () => fullSyncCheck(master, replica));
     });
   });
 
   await startServer({ tags: ['repl', 'external:skip'], overrides: { 'repl-diskless-sync': 'yes', 'repl-diskless-sync-delay': '0' } }, async (master) => {
     await startServer({}, async (replica) => {
-      await test('a replica matches the model after a full sync (diskless: yes)', () => fullSyncCheck('a replica matches the model after a full sync (diskless: yes)', master, replica));
+      await test('a replica matches the model after a full sync (diskless: yes)', () => fullSyncCheck(master, replica));
     });
   });
 
   await startServer({ tags: ['repl', 'external:skip'] }, async (master) => {
     await startServer({}, async (replica) => {
-      const name = 'a replica matches the model after a partial resync through the fault proxy';
-      await test(name, async () => {
+      await test('a replica matches the model after a partial resync through the fault proxy', async () => {
         const proxy = await startLinkProxy(master);
         await replica.call('replicaof', proxy.host, proxy.port);
         await waitForSync(replica);
         let partialBefore = 0;
         let fullBefore = 0;
         await checkModel({
-          name,
           commands,
           runs: 10,
           client: () => master.client,

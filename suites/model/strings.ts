@@ -13,11 +13,10 @@ export default suite(async () => {
     const keyspace = !settings().external;
 
     await test('string and counter histories match the model', () =>
-      checkModel({ name: 'string and counter histories match the model', commands: stringCommands(KEYS), runs: 100, client: () => server.client, keyspace }));
+      checkModel({ commands: stringCommands(KEYS), runs: 100, client: () => server.client, keyspace }));
 
     await test('string histories with expiry match the model', () =>
       checkModel({
-        name: 'string histories with expiry match the model',
         commands: fc.oneof(stringCommands(KEYS), expiryCommands(KEYS)),
         runs: 100,
         client: () => server.client,

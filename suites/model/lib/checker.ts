@@ -14,8 +14,6 @@ import { CLOCK_READERS, Keyspace, ModelError, orderInsensitive, type DumpedKey, 
 export const REPLAY_ENV = 'RUNTEST_MODEL_REPLAY';
 
 export interface ModelCheck {
-  /** The test's name: the property's seed comes from the run's seed, the unit and this name. */
-  name: string;
   commands: fc.Arbitrary<Command>;
   /** Histories per property; --accurate runs ten times as many. */
   runs: number;
@@ -219,8 +217,11 @@ async function runHistory(check: ModelCheck, history: Command[], totals: Totals,
 /** Runs the property; on failure throws an AssertionError with the shrunk script, saved as artifacts. */
 export async function checkModel(check: ModelCheck): Promise<void> {
   const s = settings();
+  // The property's seed comes from the run's seed, the unit and the test's name (its rerun line's --only).
+  const name = ctx().currentTestName;
+  if (name === undefined) throw new Error('checkModel runs inside a test(): its seed and rerun line come from the test name');
   const runs = s.accurate ? check.runs * 10 : check.runs;
-  const seed = deriveSeed(s.seed, ctx().unit, check.name) | 0;
+  const seed = deriveSeed(s.seed, ctx().unit, name) | 0;
   const replay = process.env[REPLAY_ENV];
   const totals: Totals = { histories: 0, commands: 0, commandMs: 0, keys: 0, keysWithTtl: 0 };
   const began = performance.now();
@@ -230,12 +231,12 @@ export async function checkModel(check: ModelCheck): Promise<void> {
   const details = await fc.check(property, replay ? { seed, path: replay, endOnFailure: true } : { seed, numRuns: runs });
   const seconds = (performance.now() - began) / 1000;
   const rate = totals.commandMs > 0 ? Math.round((totals.commands * 1000) / totals.commandMs) : 0;
-  puts(`model ${check.name}: ${details.numRuns} runs of up to ${check.maxCommands ?? 40} commands${replay ? ` (replay of path ${replay})` : ''}, ${totals.commands} commands checked, ${rate} commands/s, ${totals.keys} keys compared (${totals.keysWithTtl} with a TTL), ${seconds.toFixed(1)} s`);
+  puts(`model ${name}: ${details.numRuns} runs of up to ${check.maxCommands ?? 40} commands${replay ? ` (replay of path ${replay})` : ''}, ${totals.commands} commands checked, ${rate} commands/s, ${totals.keys} keys compared (${totals.keysWithTtl} with a TTL), ${seconds.toFixed(1)} s`);
   if (!details.failed) return;
   const err = details.errorInstance;
   if (!(err instanceof Mismatch)) throw err instanceof Error ? err : new Error(String(err));
   const script = cliScript(err.steps, s.singledb ? null : 9);
-  const rerun = rerunLine(check.name, details.counterexamplePath ?? '');
+  const rerun = rerunLine(name, details.counterexamplePath ?? '');
   const length = details.counterexample?.[0].length ?? err.steps.length;
   const unrun = length > err.steps.length ? ` (the shrunk history has ${length}; the rest never ran)` : '';
   const message = [

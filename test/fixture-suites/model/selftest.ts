@@ -15,7 +15,7 @@ export default suite(async () => {
       const client = await Client.connect({ host: proxy.host, port: proxy.port });
       try {
         await client.select(9);
-        await checkModel({ name: NAME, commands: stringCommands(['s1', 's2']), runs: 300, client: () => client });
+        await checkModel({ commands: stringCommands(['s1', 's2']), runs: 300, client: () => client });
         assert(proxy.rewritten === 0, `no INCR reply was rewritten when the checker passed (rewritten: ${proxy.rewritten})`);
       } finally {
         await client.close();
