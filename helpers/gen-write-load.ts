@@ -1,7 +1,6 @@
 import { Pacer } from '../harness/core/time.ts';
 import { rng } from '../harness/suite/random.ts';
 import type { Client } from '../harness/client/client.ts';
-import { encodeCommand } from '../harness/client/resp.ts';
 
 // Tcl's gen_write_load: SETs of random keys for `seconds` seconds, paced at a fixed rate rather than
 // as fast as replies come (Tcl's, replies unread, reaches 100,000 a second on a quiet 2-core machine
@@ -18,9 +17,8 @@ export async function genWriteLoad(client: Client, [seconds]: string[]): Promise
   const perTick = (WRITES_PER_SECOND * TICK_MS) / 1000;
   const ok = Buffer.from('+OK\r\n'.repeat(perTick));
   while (Date.now() < end) {
-    const pipeline: Buffer[] = [];
-    for (let i = 0; i < perTick; i++) pipeline.push(encodeCommand(['set', String(g.random()), String(g.random())]));
-    client.writeRaw(Buffer.concat(pipeline));
+    // Sent unread (the client joins a tick's writes into one buffer); the replies are read raw.
+    for (let i = 0; i < perTick; i++) client.send('set', String(g.random()), String(g.random()));
     const replies = await client.readBytes(ok.length);
     if (!replies.equals(ok)) {
       const line = replies.toString().split('\r\n').find((l) => l !== '+OK') ?? '';

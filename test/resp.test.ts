@@ -1,6 +1,7 @@
 import t from 'tap';
 import {
   Double,
+  CommandEncoder,
   encodeCommand,
   ProtocolError,
   ReplyError,
@@ -160,6 +161,33 @@ t.test('encodeCommand', async (t) => {
   );
   t.same(encodeCommand([binary]), Buffer.concat([Buffer.from('*1\r\n$5\r\n'), binary, Buffer.from('\r\n')]), 'Buffer as only argument');
   t.throws(() => encodeCommand([true as unknown as string]), TypeError, 'unsupported argument type');
+});
+
+t.test('CommandEncoder: a pipeline as one buffer', async (t) => {
+  const encoder = new CommandEncoder();
+  t.ok(encoder.empty, 'empty at first');
+  const binary = Buffer.from([0, 13, 10, 255]);
+  encoder.add(['SET', 'k', binary]);
+  encoder.addRaw('PING\r\n');
+  encoder.add(['GET', 'k']);
+  encoder.addRaw(Buffer.from([1, 2]));
+  t.notOk(encoder.empty);
+  t.same(
+    encoder.take(),
+    Buffer.concat([
+      encodeCommand(['SET', 'k', binary]),
+      Buffer.from('PING\r\n'),
+      encodeCommand(['GET', 'k']),
+      Buffer.from([1, 2]),
+    ]),
+    'commands, raw text and raw bytes in the order added',
+  );
+  t.ok(encoder.empty, 'empty after take()');
+  t.equal(encoder.take().length, 0, 'take() of nothing is an empty buffer');
+
+  encoder.add(['SET', 'a', 'b']);
+  t.throws(() => encoder.add(['SET', Buffer.from('x'), true as unknown as string]), TypeError, 'unsupported argument type');
+  t.same(encoder.take(), encodeCommand(['SET', 'a', 'b']), 'a command that cannot be encoded adds nothing, not even its Buffer arguments');
 });
 
 t.test('every sample, whole and split at every byte boundary', async (t) => {

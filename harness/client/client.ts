@@ -6,7 +6,7 @@
 
 import net from 'node:net';
 import tls from 'node:tls';
-import { encodeCommand, ProtocolError, ReplyError, RespParser, RespMap } from './resp.ts';
+import { CommandEncoder, ProtocolError, ReplyError, RespParser, RespMap } from './resp.ts';
 import type { Arg, ParsedReply, Reply } from './resp.ts';
 
 export interface ClientOptions {
@@ -222,7 +222,7 @@ export class Client {
   /** Sends a command and resolves with its reply; error replies reject with ReplyError. */
   call(...args: Arg[]): Promise<Reply> {
     try {
-      this.write(encodeCommand(args), args);
+      this.write(args, args);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -232,7 +232,7 @@ export class Client {
 
   /** Deferred use (Tcl redis_deferring_client): writes now, the reply comes from read(). */
   send(...args: Arg[]): void {
-    this.write(encodeCommand(args), args);
+    this.write(args, args);
   }
 
   /** The next reply in the stream (a protocol line in raw mode); error replies reject. */
@@ -247,7 +247,7 @@ export class Client {
   }
 
   writeRaw(data: string | Buffer): void {
-    this.write(typeof data === 'string' ? Buffer.from(data) : data, null);
+    this.write(data, null);
   }
 
   /** The next protocol line without its CRLF, whatever the mode. */
@@ -432,7 +432,7 @@ export class Client {
   private attach(sock: net.Socket, where: string): void {
     if (!this.path) sock.setNoDelay(true);
     this.sock = sock;
-    this.pending = [];
+    this.pending = new CommandEncoder();
     this.parser = new RespParser({
       buffers: this.options.buffers,
       resp3Types: this.options.resp3Types,
@@ -478,11 +478,11 @@ export class Client {
 
   /** A command whose reply is parsed even in raw mode (used for setup commands). */
   private callReply(...args: Arg[]): Promise<Reply> {
-    this.write(encodeCommand(args), args);
+    this.write(args, args);
     return this.enqueue(replyWaiter(args));
   }
 
-  private write(data: Buffer, command: Arg[] | null): void {
+  private write(data: Arg[] | string | Buffer, command: Arg[] | null): void {
     if (this.state === 'closed') throw this.closedError();
     if (command !== null) this.lastSent = command;
     // Once the server has gone, writes are dropped as the kernel would; the
@@ -491,22 +491,21 @@ export class Client {
     // Writes made in one tick leave as one buffer: a pipeline of N calls costs one socket write
     // (one syscall, one stream request) here and a few reads in the server instead of N of each.
     // A lone call is sent at the end of its tick, before any I/O, so its latency is the same.
-    if (this.pending.length === 0) process.nextTick(this.sendSoon, this.sock);
-    this.pending.push(data);
+    if (this.pending.empty) process.nextTick(this.sendSoon, this.sock);
+    if (Array.isArray(data)) this.pending.add(data);
+    else this.pending.addRaw(data);
   }
 
   /** This tick's writes, not yet handed to the socket. */
-  private pending: Buffer[] = [];
+  private pending = new CommandEncoder();
   private readonly sendSoon = (sock: net.Socket) => {
     if (sock === this.sock) this.uncork();
   };
 
   /** Hands this tick's writes to the socket, joined. */
   private uncork(): void {
-    if (this.pending.length === 0) return;
-    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
-    this.pending = [];
-    this.sock.write(data);
+    if (this.pending.empty) return;
+    this.sock.write(this.pending.take());
   }
 
   /** Queues a read; `waiter` is filled in with the promise's callbacks (one object per read, no copy). */

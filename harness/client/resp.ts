@@ -77,23 +77,61 @@ function argToBuffer(arg: Arg): Buffer | string {
   throw new TypeError(`cannot encode command argument of type ${typeof arg}`);
 }
 
-/** Encodes one command as a RESP multibulk; binary safe. */
-export function encodeCommand(args: Arg[]): Buffer {
-  const parts: Buffer[] = [];
-  // Strings are batched into one text segment; Buffers are appended uncopied.
-  let text = `*${args.length}\r\n`;
-  for (const arg of args) {
-    const value = argToBuffer(arg);
-    if (typeof value === 'string') {
-      text += `$${Buffer.byteLength(value)}\r\n${value}\r\n`;
+/**
+ * RESP multibulks, appended one command at a time and taken as one buffer; binary safe. String
+ * arguments of every command go into one text segment, Buffers in between uncopied until take():
+ * a pipeline costs one allocation, not one or more per command.
+ */
+export class CommandEncoder {
+  private parts: Buffer[] = [];
+  private text = '';
+
+  get empty(): boolean {
+    return this.text === '' && this.parts.length === 0;
+  }
+
+  add(args: Arg[]): void {
+    // Built aside and committed at the end: an argument that cannot be encoded adds nothing.
+    let text = `${this.text}*${args.length}\r\n`;
+    let parts: Buffer[] | null = null;
+    for (const arg of args) {
+      const value = argToBuffer(arg);
+      if (typeof value === 'string') {
+        text += `$${Buffer.byteLength(value)}\r\n${value}\r\n`;
+      } else {
+        (parts ??= []).push(Buffer.from(`${text}$${value.length}\r\n`), value);
+        text = '\r\n';
+      }
+    }
+    if (parts) this.parts.push(...parts);
+    this.text = text;
+  }
+
+  /** Raw protocol bytes, sent as they are. */
+  addRaw(data: string | Buffer): void {
+    if (typeof data === 'string') {
+      this.text += data;
     } else {
-      text += `$${value.length}\r\n`;
-      parts.push(Buffer.from(text), value);
-      text = '\r\n';
+      this.parts.push(Buffer.from(this.text), data);
+      this.text = '';
     }
   }
-  parts.push(Buffer.from(text));
-  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+
+  /** Everything added, as one buffer; the encoder is empty after. */
+  take(): Buffer {
+    const tail = Buffer.from(this.text);
+    const out = this.parts.length === 0 ? tail : Buffer.concat([...this.parts, tail]);
+    this.parts = [];
+    this.text = '';
+    return out;
+  }
+}
+
+/** Encodes one command as a RESP multibulk; binary safe. */
+export function encodeCommand(args: Arg[]): Buffer {
+  const encoder = new CommandEncoder();
+  encoder.add(args);
+  return encoder.take();
 }
 
 /** Shows a protocol line in an error message, shortened and escaped. */

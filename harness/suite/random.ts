@@ -18,18 +18,28 @@ export type RandstringType = 'binary' | 'alpha' | 'simplealpha' | 'compr';
 /** Tcl randstring: a string of min..max characters from the type's range, drawn from the run's generator. */
 export function randstring(min: number, max: number, type: RandstringType = 'binary'): string {
   const g = rng();
-  let len = min + g.int(max - min + 1);
-  const [lo, hi] = type === 'binary' ? [0, 255] : type === 'compr' ? [48, 52] : [48, 122];
-  let out = '';
-  while (len > 0) {
-    const code = lo + g.int(hi - lo + 1);
-    const ch = String.fromCharCode(code);
-    if (type === 'simplealpha' && !/[0-9A-Za-z]/.test(ch)) continue;
+  const len = min + g.int(max - min + 1);
+  const lo = type === 'binary' ? 0 : 48;
+  const span = (type === 'binary' ? 255 : type === 'compr' ? 52 : 122) - lo + 1;
+  // Codes first, one string at the end: a string grown a character at a time is a rope that
+  // every later use has to flatten (this was most of a load generator's CPU).
+  const codes = new Array<number>(len);
+  for (let i = 0; i < len; ) {
+    const code = lo + g.int(span);
+    if (type === 'simplealpha' && !isAlphanumeric(code)) continue;
     if (type === 'alpha' && code === 92) continue;
-    out += ch;
-    len--;
+    codes[i++] = code;
   }
+  let out = '';
+  for (let i = 0; i < len; i += CHARS_PER_CALL) out += String.fromCharCode(...codes.slice(i, i + CHARS_PER_CALL));
   return out;
+}
+
+/** Characters per String.fromCharCode call (its arguments are bounded by the stack). */
+const CHARS_PER_CALL = 8192;
+
+function isAlphanumeric(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
 export function randomInt(max: number): number {
