@@ -222,7 +222,7 @@ export class Client {
   /** Sends a command and resolves with its reply; error replies reject with ReplyError. */
   call(...args: Arg[]): Promise<Reply> {
     try {
-      this.write(args, args);
+      this.write(args);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -232,7 +232,7 @@ export class Client {
 
   /** Deferred use (Tcl redis_deferring_client): writes now, the reply comes from read(). */
   send(...args: Arg[]): void {
-    this.write(args, args);
+    this.write(args);
   }
 
   /** The next reply in the stream (a protocol line in raw mode); error replies reject. */
@@ -247,7 +247,7 @@ export class Client {
   }
 
   writeRaw(data: string | Buffer): void {
-    this.write(data, null);
+    this.write(data);
   }
 
   /** The next protocol line without its CRLF, whatever the mode. */
@@ -478,13 +478,14 @@ export class Client {
 
   /** A command whose reply is parsed even in raw mode (used for setup commands). */
   private callReply(...args: Arg[]): Promise<Reply> {
-    this.write(args, args);
+    this.write(args);
     return this.enqueue(replyWaiter(args));
   }
 
-  private write(data: Arg[] | string | Buffer, command: Arg[] | null): void {
+  /** Queues a command (its arguments) or raw protocol data for the end of this tick. */
+  private write(data: Arg[] | string | Buffer): void {
     if (this.state === 'closed') throw this.closedError();
-    if (command !== null) this.lastSent = command;
+    if (Array.isArray(data)) this.lastSent = data;
     // Once the server has gone, writes are dropped as the kernel would; the
     // read that follows still gets any reply already received, then IO_ERROR.
     if (this.state === 'lost') return;
