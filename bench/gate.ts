@@ -12,10 +12,12 @@ import { PROJECT_ROOT } from '../harness/core/processes.ts';
 
 const TICK = 100; // USER_HZ on Linux
 
-function machineTicks(): number {
+/** Machine CPU ticks so far: the work done here, and the steal (time the hypervisor gave another guest). */
+function machineTicks(): { work: number; steal: number } {
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  // user nice system idle iowait irq softirq steal: everything but idle and iowait is work.
-  return cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6] + (cpu[7] ?? 0);
+  // user nice system idle iowait irq softirq steal: steal is not this machine's work and varies
+  // with the neighbours, so it is shown beside the work, not in it.
+  return { work: cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6], steal: cpu[7] ?? 0 };
 }
 
 /** Follows every process's CPU ticks and sums them by kind when stopped (ticks after the last sample are lost). */
@@ -57,6 +59,7 @@ interface Measure {
   label: string;
   wall: number;
   cpu: number;
+  steal: number;
   byKind: Record<string, number>;
   summary: string;
   harnessCpu?: number;
@@ -68,18 +71,20 @@ async function measure(label: string, cmd: string, args: string[], opts: { cwd: 
   const m0 = machineTicks();
   const r = await execa(cmd, args, { cwd: opts.cwd, env: { NO_COLOR: '1', ...opts.env }, reject: false, all: true, stdin: 'ignore' });
   const wall = (performance.now() - t0) / 1000;
-  const cpu = (machineTicks() - m0) / TICK;
+  const m1 = machineTicks();
+  const cpu = (m1.work - m0.work) / TICK;
+  const steal = (m1.steal - m0.steal) / TICK;
   const byKind = stop();
   const text = String(r.all).replace(/\x1b\[[0-9;]*m/g, '');
   const summary = text.match(/^\d+ passed, \d+ failed.*$/m)?.[0] ?? (text.match(/\[ok\]/g)?.length ?? 0) + ' [ok] lines' + (r.exitCode ? `, exit ${r.exitCode}` : '');
   // A failed run measures something else than the suites: show why, not only its numbers.
   if (r.exitCode) console.log(`${label} exited ${r.exitCode}; its last lines:\n${text.trimEnd().split('\n').slice(-15).join('\n')}`);
-  return { label, wall, cpu, byKind, summary };
+  return { label, wall, cpu, steal, byKind, summary };
 }
 
 function line(m: Measure): string {
   const k = m.byKind;
-  return `${m.label.padEnd(28)} wall ${m.wall.toFixed(1).padStart(7)} s  machine CPU ${m.cpu.toFixed(1).padStart(7)} s  node ${k.node.toFixed(1).padStart(6)}  tclsh ${k.tclsh.toFixed(1).padStart(6)}  redis ${k.redis.toFixed(1).padStart(6)}  other ${k.other.toFixed(1).padStart(5)}  (${m.summary})`;
+  return `${m.label.padEnd(28)} wall ${m.wall.toFixed(1).padStart(7)} s  machine CPU ${m.cpu.toFixed(1).padStart(7)} s  node ${k.node.toFixed(1).padStart(6)}  tclsh ${k.tclsh.toFixed(1).padStart(6)}  redis ${k.redis.toFixed(1).padStart(6)}  other ${k.other.toFixed(1).padStart(5)}  steal ${m.steal.toFixed(1).padStart(5)}  (${m.summary})`;
 }
 
 /** The mean of several runs of one command (a single run is returned as it is). */
@@ -88,7 +93,7 @@ function mean(runs: Measure[]): Measure {
   const avg = (f: (m: Measure) => number) => runs.reduce((sum, m) => sum + f(m), 0) / runs.length;
   const byKind = Object.fromEntries(Object.keys(runs[0].byKind).map((k) => [k, avg((m) => m.byKind[k])]));
   const label = runs[0].label.replace(/ run 1$/, ` mean of ${runs.length}`);
-  return { label, wall: avg((m) => m.wall), cpu: avg((m) => m.cpu), byKind, summary: runs.map((m) => m.summary).join(' | ') };
+  return { label, wall: avg((m) => m.wall), cpu: avg((m) => m.cpu), steal: avg((m) => m.steal), byKind, summary: runs.map((m) => m.summary).join(' | ') };
 }
 
 function argValues(argv: string[], flag: string): string[] {

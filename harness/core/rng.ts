@@ -9,19 +9,17 @@ export class Rng {
     this.reseed(seed);
   }
 
+  // The state stays int32 (small integers to V8): uint32 values above 2^31 would be boxed numbers,
+  // an allocation at every draw. The arithmetic is mod 2^32 either way, so the draws are the same.
   reseed(seed: number): void {
-    this.a = 0x9e3779b9;
-    this.b = 0x243f6a88;
-    this.c = 0xb7e15162;
-    this.d = seed >>> 0;
+    this.a = 0x9e3779b9 | 0;
+    this.b = 0x243f6a88 | 0;
+    this.c = 0xb7e15162 | 0;
+    this.d = seed | 0;
     for (let i = 0; i < 15; i++) this.nextUint32();
   }
 
   nextUint32(): number {
-    this.a >>>= 0;
-    this.b >>>= 0;
-    this.c >>>= 0;
-    this.d >>>= 0;
     let t = (this.a + this.b) | 0;
     this.a = this.b ^ (this.b >>> 9);
     this.b = (this.c + (this.c << 3)) | 0;

@@ -15,28 +15,26 @@ export function rng(): Rng {
 
 export type RandstringType = 'binary' | 'alpha' | 'simplealpha' | 'compr';
 
+/** randstring's bytes; grown when a longer string is asked for. */
+let scratch = Buffer.allocUnsafe(1024);
+
 /** Tcl randstring: a string of min..max characters from the type's range, drawn from the run's generator. */
 export function randstring(min: number, max: number, type: RandstringType = 'binary'): string {
   const g = rng();
   const len = min + g.int(max - min + 1);
   const lo = type === 'binary' ? 0 : 48;
   const span = (type === 'binary' ? 255 : type === 'compr' ? 52 : 122) - lo + 1;
-  // Codes first, one string at the end: a string grown a character at a time is a rope that
-  // every later use has to flatten (this was most of a load generator's CPU).
-  const codes = new Array<number>(len);
+  // Bytes into one scratch buffer, decoded once (codes are 0..255, so latin1 maps each to its
+  // character): a string grown a character at a time is a rope every later use has to flatten.
+  if (len > scratch.length) scratch = Buffer.allocUnsafe(len);
   for (let i = 0; i < len; ) {
     const code = lo + g.int(span);
     if (type === 'simplealpha' && !isAlphanumeric(code)) continue;
     if (type === 'alpha' && code === 92) continue;
-    codes[i++] = code;
+    scratch[i++] = code;
   }
-  let out = '';
-  for (let i = 0; i < len; i += CHARS_PER_CALL) out += String.fromCharCode(...codes.slice(i, i + CHARS_PER_CALL));
-  return out;
+  return scratch.toString('latin1', 0, len);
 }
-
-/** Characters per String.fromCharCode call (its arguments are bounded by the stack). */
-const CHARS_PER_CALL = 8192;
 
 function isAlphanumeric(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
