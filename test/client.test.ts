@@ -147,6 +147,21 @@ t.test('deferred send/read, mixed with call', async (t) => {
   t.equal(await early, 'PONG');
 });
 
+t.test('drained() hands the writes queued so far to the socket before it waits', async (t) => {
+  const fake = await fakeServer(t, basicHandler);
+  const client = await connect(t, fake.port);
+  // A loop awaiting drained() after each batch never ends its tick: the batches must leave anyway.
+  let queued = 0;
+  for (let batch = 0; batch < 3; batch++) {
+    for (let i = 0; i < 1000; i++) client.send('echo', `batch-${batch}-${i}`);
+    await client.drained();
+    queued = client.socket.bytesWritten + client.socket.writableLength;
+    t.ok(queued > 0, `batch ${batch}: ${queued} bytes handed to the socket`);
+  }
+  for (let i = 0; i < 3000; i++) await client.read();
+  t.equal(await client.call('ping'), 'PONG');
+});
+
 t.test('error replies reject with the exact message', async (t) => {
   const fake = await fakeServer(t, (command, conn) => {
     if (command[0] === 'exec') conn.reply('*3\r\n+OK\r\n-WRONGTYPE Operation against a key holding the wrong kind of value\r\n-ERR second\r\n');

@@ -284,8 +284,13 @@ export class Client {
     return new Promise((resolve, reject) => this.sock.write(Buffer.alloc(0), (err) => (err ? reject(err) : resolve())));
   }
 
-  /** Resolves once the socket's write buffer has drained below its high-water mark, or the link closed. */
+  /**
+   * Hands this tick's writes to the socket, then resolves once its write buffer has drained below
+   * its high-water mark, or the link closed. (Without the hand-over, a loop that awaits this after
+   * every batch would never reach the end of its tick and would queue its whole pipeline in memory.)
+   */
   drained(): Promise<void> {
+    if (this.state !== 'closed') this.uncork();
     const sock = this.sock;
     if (!sock.writableNeedDrain || sock.destroyed) return Promise.resolve();
     return new Promise((resolve) => {

@@ -33,22 +33,12 @@ import {
 } from '../../harness/index.ts';
 
 // Harness candidate: deferred-client pipelining (`$rd cmd` N times, then `$rd read` N times)
-/** Deferred pipelining (Tcl `$rd cmd` in a loop): commands go out in corked batches. */
+/** Deferred pipelining (Tcl `$rd cmd` in a loop): commands go out 1,000 at a time, with backpressure. */
 async function sendAll(rd: Client, commands: Iterable<Arg[]>): Promise<void> {
-  const sock = rd.socket;
   let n = 0;
-  sock.cork();
-  try {
-    for (const args of commands) {
-      rd.send(...args);
-      if (++n % 1000 === 0) {
-        sock.uncork();
-        await rd.drained();
-        sock.cork();
-      }
-    }
-  } finally {
-    sock.uncork();
+  for (const args of commands) {
+    rd.send(...args);
+    if (++n % 1000 === 0) await rd.drained();
   }
 }
 
