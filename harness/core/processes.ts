@@ -147,10 +147,10 @@ export class RunDir {
     }
   }
 
-  /** CPU seconds of the processes this one tracked, by kind, as last sampled. */
-  cpuByKind(): Record<ProcessKind, number> {
+  /** CPU seconds of the processes this one tracked, by kind, as last sampled; `exited`: only those gone. */
+  cpuByKind(opts: { exited?: boolean } = {}): Record<ProcessKind, number> {
     const sums: Record<ProcessKind, number> = { servers: 0, loadgens: 0, tools: 0 };
-    for (const { kind, seconds } of this.cpuSeen.values()) sums[kind] += seconds;
+    for (const [pid, { kind, seconds }] of this.cpuSeen) if (!opts.exited || !this.cpuLive.has(pid)) sums[kind] += seconds;
     return sums;
   }
 

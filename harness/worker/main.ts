@@ -91,9 +91,12 @@ export class Worker {
     const own = process.cpuUsage();
     const sampled = this.run.cpuByKind();
     // Tools end by themselves before any sample: count them as what the reaped children used
-    // beyond the sampled servers and load generators.
+    // beyond the sampled CPU of the servers and load generators that have exited (so it also holds
+    // a server's CPU after its last sample). The live ones are not in `reaped` yet: subtracting
+    // them too made a unit's tools figure negative while a load host ran.
     const reaped = processCpuSeconds('self')?.children ?? 0;
-    return { worker: (own.user + own.system) / 1e6, servers: sampled.servers, loadgens: sampled.loadgens, tools: Math.max(sampled.tools, reaped - sampled.servers - sampled.loadgens) };
+    const exited = this.run.cpuByKind({ exited: true });
+    return { worker: (own.user + own.system) / 1e6, servers: sampled.servers, loadgens: sampled.loadgens, tools: Math.max(sampled.tools, reaped - exited.servers - exited.loadgens) };
   }
 
   /** Stops every server of the unit in progress (on shutdown of the worker). */
