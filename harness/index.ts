@@ -25,3 +25,4 @@ export * from './suite/cluster.ts';
 export * from './suite/tcl.ts';
 export * from './suite/bigbulk.ts';
 export { deriveSeed } from './core/rng.ts';
+export * from './suite/pipeline.ts';

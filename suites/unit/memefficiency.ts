@@ -27,27 +27,11 @@ import {
   tclString,
   stringMatch,
   fail,
+  sendPipelined,
+  readReplies,
   type Arg,
-  type Client,
   type ServerHandle,
 } from '../../harness/index.ts';
-
-// Harness candidate: deferred-client pipelining (`$rd cmd` N times, then `$rd read` N times)
-/** Deferred pipelining (Tcl `$rd cmd` in a loop): commands go out 1,000 at a time, with backpressure. */
-async function sendAll(rd: Client, commands: Iterable<Arg[]>): Promise<void> {
-  let n = 0;
-  for (const args of commands) {
-    rd.send(...args);
-    if (++n % 1000 === 0) await rd.drained();
-  }
-}
-
-/** Reads and discards `count` replies (an error reply throws, as Tcl's read does). */
-async function readAll(rd: Client, count: number): Promise<void> {
-  for (let done = 0; done < count; done += 10000) {
-    await Promise.all(Array.from({ length: Math.min(10000, count - done) }, () => rd.read()));
-  }
-}
 
 function* range(from: number, to: number, step = 1): Generator<number> {
   for (let j = from; j < to; j += step) yield j;
@@ -66,8 +50,8 @@ async function testMemoryEfficiency(r: ServerHandle, sizeRange: number): Promise
     // A separator (2 bytes) is the least any key-value store needs.
     written += key.length + val.length + 2;
   }
-  await sendAll(rd, commands);
-  await readAll(rd, 10000);
+  await sendPipelined(rd, commands);
+  await readReplies(rd, 10000);
   const currentMem = await r.statusNumber('used_memory');
   const used = currentMem - baseMem;
   return written / used;
@@ -230,7 +214,7 @@ export default suite({ independentBlocks: true }, async () => {
           // Scripts and keys of the same size, interleaved in memory.
           const dummyScript = `--${'x'.repeat(400)}\nreturn `;
           const rd = await r.newClient();
-          await sendAll(
+          await sendPipelined(
             rd,
             (function* () {
               for (const j of range(0, n)) {
@@ -240,16 +224,16 @@ export default suite({ independentBlocks: true }, async () => {
               }
             })(),
           );
-          await readAll(rd, 2 * n);
+          await readReplies(rd, 2 * n);
           await afterCron();
           await verboseAllocator(r);
           assertLessThan(await r.status('allocator_frag_ratio'), 1.05);
 
           // Deleting the keys leaves the scripts fragmented.
-          await sendAll(rd, (function* () {
+          await sendPipelined(rd, (function* () {
             for (const j of range(0, n)) yield ['del', `k${j}`];
           })());
-          await readAll(rd, n);
+          await readReplies(rd, n);
           await rd.close();
           await afterCron();
           await verboseAllocator(r);
@@ -289,7 +273,7 @@ export default suite({ independentBlocks: true }, async () => {
 
           // Big keys of 10k items.
           const rd = await r.newClient();
-          await sendAll(
+          await sendPipelined(
             rd,
             (function* () {
               for (const j of range(0, 10000)) {
@@ -302,31 +286,31 @@ export default suite({ independentBlocks: true }, async () => {
               }
             })(),
           );
-          await readAll(rd, 50000);
+          await readReplies(rd, 50000);
 
           let expectedFrag = 1.7;
           if (settings().accurate) {
             // A hash of 1M fields, for a measurable latency.
-            await sendAll(rd, (function* () {
+            await sendPipelined(rd, (function* () {
               for (const j of range(10000, 1000000)) yield ['hset', 'bighash', j, `asdfasdfasdf ${j}`];
             })());
-            await readAll(rd, 1000000 - 10000);
+            await readReplies(rd, 1000000 - 10000);
             // The big hash raises used_memory: the relative fragmentation is lower.
             expectedFrag = 1.3;
           }
 
           // Many string keys...
-          await sendAll(rd, (function* () {
+          await sendPipelined(rd, (function* () {
             for (const j of range(0, 500000)) yield ['setrange', j, 150, 'a'];
           })());
-          await readAll(rd, 500000);
+          await readReplies(rd, 500000);
           assertEqual(await r.call('dbsize'), 500010);
 
           // ... half of them deleted.
-          await sendAll(rd, (function* () {
+          await sendPipelined(rd, (function* () {
             for (const j of range(0, 500000, 2)) yield ['del', j];
           })());
-          await readAll(rd, 250000);
+          await readReplies(rd, 250000);
           assertEqual(await r.call('dbsize'), 250010);
 
           await afterCron();
@@ -366,13 +350,13 @@ export default suite({ independentBlocks: true }, async () => {
           // 640-byte bin (32 regions per slab): much room for fragmentation.
           const val = 'A'.repeat(100);
           const elements = 500000;
-          await sendAll(rd, (function* () {
+          await sendPipelined(rd, (function* () {
             for (const _ of range(0, elements)) {
               yield ['lpush', 'biglist1', val];
               yield ['lpush', 'biglist2', val];
             }
           })());
-          await readAll(rd, 2 * elements);
+          await readReplies(rd, 2 * elements);
 
           // Fragmentation: one list goes.
           await r.call('del', 'biglist2');
@@ -430,20 +414,20 @@ export default suite({ independentBlocks: true }, async () => {
           // Many values of 600 bytes fill the 640-byte bin.
           const rd = await r.newClient();
           const keys = 640000;
-          await sendAll(rd, (function* () {
+          await sendPipelined(rd, (function* () {
             for (const j of range(0, keys)) yield ['setrange', j, 600, 'x'];
           })());
-          await readAll(rd, keys);
+          await readReplies(rd, keys);
 
           // Half of them deleted: 50% fragmentation.
           let sent = 0;
-          await sendAll(rd, (function* () {
+          await sendPipelined(rd, (function* () {
             for (const j of range(0, keys, 2)) {
               yield ['del', j];
               sent++;
             }
           })());
-          await readAll(rd, sent);
+          await readReplies(rd, sent);
 
           // More fragmentation in the first slab.
           for (let j = 10; j < 32; j++) await r.call('del', `_${j}`);
