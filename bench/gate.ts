@@ -1,5 +1,5 @@
 // Benchmark (prints numbers, asserts nothing): the gate's cost. Runs a unit list through
-// runtest-ts and, with --tcl-tree, through the Tcl harness, one after the other on this machine,
+// runtest-ts and, with --tcl-tree, through the Tcl harness, one after the other on this machine (with --runs/--tcl-runs, alternating),
 // and prints wall time, whole-machine CPU (from /proc/stat), CPU by process kind (node, tclsh,
 // redis-server, other, sampled from /proc every 100 ms) and the ratios.
 //   npx tsx bench/gate.ts [--single U ...] [--clients N] [--runs N] [--tcl-tree DIR] [--tcl-clients N] [--tcl-runs N] [--server PATH]
@@ -109,15 +109,17 @@ async function gate(argv: string[]): Promise<void> {
   const runs = Number(argValues(argv, '--runs')[0] ?? 1);
   const tclRuns = Number(argValues(argv, '--tcl-runs')[0] ?? 1);
   const selection = units.flatMap((u) => ['--single', u]);
+  const tsRun = (r: number) =>
+    measure(`runtest-ts${clients ? ` --clients ${clients}` : ''}${runs > 1 ? ` run ${r}` : ''}`, path.join(PROJECT_ROOT, 'runtest'), [...selection, ...(clients ? ['--clients', clients] : []), ...(server ? ['--server', server] : [])], { cwd: PROJECT_ROOT });
   const tsRuns: Measure[] = [];
-  for (let r = 1; r <= runs; r++) {
-    const m = await measure(`runtest-ts${clients ? ` --clients ${clients}` : ''}${runs > 1 ? ` run ${r}` : ''}`, path.join(PROJECT_ROOT, 'runtest'), [...selection, ...(clients ? ['--clients', clients] : []), ...(server ? ['--server', server] : [])], { cwd: PROJECT_ROOT });
-    console.log(line(m));
-    tsRuns.push(m);
+  if (!tclTree) {
+    for (let r = 1; r <= runs; r++) {
+      tsRuns.push(await tsRun(r));
+      console.log(line(tsRuns.at(-1)!));
+    }
+    if (runs > 1) console.log(line(mean(tsRuns)));
+    return;
   }
-  const ts = mean(tsRuns);
-  if (runs > 1) console.log(line(ts));
-  if (!tclTree) return;
   const copy = path.join(os.tmpdir(), `gate-tcl-${process.pid}`);
   cpSync(tclTree, copy, { recursive: true, verbatimSymlinks: true });
   try {
@@ -129,13 +131,24 @@ async function gate(argv: string[]): Promise<void> {
         return false;
       }
     });
+    const tclRun = (r: number) =>
+      measure(`Tcl --clients ${tclClients}${tclRuns > 1 ? ` run ${r}` : ''}`, './runtest', [...tclUnits.flatMap((u) => ['--single', u]), '--clients', tclClients], { cwd: copy });
+    // Runs alternate (ours, Tcl, ours, ...): this machine's speed drifts by tens of percent over
+    // minutes, and alternating spreads a slow spell over both sides instead of one.
     const tclMeasures: Measure[] = [];
-    for (let r = 1; r <= tclRuns; r++) {
-      const m = await measure(`Tcl --clients ${tclClients}${tclRuns > 1 ? ` run ${r}` : ''}`, './runtest', [...tclUnits.flatMap((u) => ['--single', u]), '--clients', tclClients], { cwd: copy });
-      console.log(line(m));
-      tclMeasures.push(m);
+    for (let r = 1; r <= Math.max(runs, tclRuns); r++) {
+      if (r <= runs) {
+        tsRuns.push(await tsRun(r));
+        console.log(line(tsRuns.at(-1)!));
+      }
+      if (r <= tclRuns) {
+        tclMeasures.push(await tclRun(r));
+        console.log(line(tclMeasures.at(-1)!));
+      }
     }
+    const ts = mean(tsRuns);
     const tcl = mean(tclMeasures);
+    if (runs > 1) console.log(line(ts));
     if (tclRuns > 1) console.log(line(tcl));
     const harness = (m: Measure) => m.byKind.node + m.byKind.tclsh;
     console.log(`ratios runtest-ts / Tcl: wall ${(ts.wall / tcl.wall).toFixed(2)}, machine CPU ${(ts.cpu / tcl.cpu).toFixed(2)}`);

@@ -17,8 +17,16 @@ export async function genWriteLoad(client: Client, [seconds]: string[]): Promise
   const perTick = (WRITES_PER_SECOND * TICK_MS) / 1000;
   const ok = Buffer.from('+OK\r\n'.repeat(perTick));
   while (Date.now() < end) {
-    // Sent unread (the client joins a tick's writes into one buffer); the replies are read raw.
-    for (let i = 0; i < perTick; i++) client.send('set', String(g.random()), String(g.random()));
+    // Sent unread as one raw pipeline; the replies are read raw. Keys and values are decimal
+    // fractions like Tcl's rand() (so values stay strings, not int-encoded), built from integer
+    // draws: a double's shortest decimal form costs a microsecond each at this rate.
+    let pipeline = '';
+    for (let i = 0; i < perTick; i++) {
+      const key = `0.${g.nextUint32()}`;
+      const value = `0.${g.nextUint32()}`;
+      pipeline += `*3\r\n$3\r\nset\r\n$${key.length}\r\n${key}\r\n$${value.length}\r\n${value}\r\n`;
+    }
+    client.writeRaw(pipeline);
     const replies = await client.readBytes(ok.length);
     if (!replies.equals(ok)) {
       const line = replies.toString().split('\r\n').find((l) => l !== '+OK') ?? '';

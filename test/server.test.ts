@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import t from 'tap';
 import { isAlive, processState } from '../harness/core/processes.ts';
 import { pingOnce, RedisServer, ServerStartError } from '../harness/servers/server.ts';
+import { infoField } from '../harness/servers/handle.ts';
 import { testRun } from './support/env.ts';
 
 t.test('start: own dir, port and socket; ready means PING answers', async (t) => {
@@ -115,4 +116,15 @@ t.test('waitReady false returns once the process runs', async (t) => {
   const server = await RedisServer.start(ctx, { waitReady: false });
   t.teardown(() => server.kill('SIGKILL'));
   t.ok(server.isAlive());
+});
+
+t.test('infoField: the value of a whole field name on any line, none for a prefix or a missing field', async (t) => {
+  const info = '# Server\r\nredis_version:7.0.15\r\n\r\n# Memory\r\nused_memory:1024\r\nused_memory_human:1.00K\r\nlast_field:x';
+  t.equal(infoField(info, 'redis_version'), '7.0.15');
+  t.equal(infoField(info, 'used_memory'), '1024');
+  t.equal(infoField(info, 'used_memory_human'), '1.00K');
+  t.equal(infoField(info, 'last_field'), 'x');
+  t.equal(infoField('first:1\r\nsecond:2', 'first'), '1');
+  t.equal(infoField(info, 'memory'), undefined);
+  t.equal(infoField(info, 'used'), undefined);
 });

@@ -52,9 +52,16 @@ function geoRandomPoint(rand: Rand): [number, number] {
 
 /** Elements in one list but not in the other. */
 function compareLists(list1: string[], list2: string[]): string[] {
-  const diff: string[] = [];
-  for (const item of list1) if (!list2.includes(item)) diff.push(item);
-  for (const item of list2) if (!list1.includes(item) && !diff.includes(item)) diff.push(item);
+  const in1 = new Set(list1);
+  const in2 = new Set(list2);
+  const diff = list1.filter((item) => !in2.has(item));
+  const added = new Set<string>();
+  for (const item of list2) {
+    if (!in1.has(item) && !added.has(item)) {
+      added.add(item);
+      diff.push(item);
+    }
+  }
   return diff;
 }
 
