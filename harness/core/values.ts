@@ -65,9 +65,13 @@ function bracesBalance(s: string): boolean {
   return depth === 0;
 }
 
+const PLAIN_ELEMENT = /^[^\s[\]$;\\{}"#]+$/;
+
 /** One element of a Tcl list as Tcl 8.6's `list` writes it: bare, {braced}, or backslash-escaped. */
 export function tclListElement(s: string, first: boolean): string {
   if (s === '') return '{}';
+  // Most elements (numbers, plain names) hold no character Tcl quotes: one scan decides.
+  if (PLAIN_ELEMENT.test(s)) return s;
   const balanced = bracesBalance(s);
   const wantsBraces = /[\s[$;\\]/.test(s) || s.startsWith('{') || s.startsWith('"') || (first && s.startsWith('#'));
   const wantsEscapes = !balanced || /[\]"]/.test(s);
