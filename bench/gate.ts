@@ -1,7 +1,8 @@
 // Benchmark (prints numbers, asserts nothing): the gate's cost. Runs a unit list through
 // runtest-ts and, with --tcl-tree, through the Tcl harness, one after the other on this machine (with --runs/--tcl-runs, alternating),
 // and prints wall time, whole-machine CPU (from /proc/stat), CPU by process kind (node, tclsh,
-// redis-server, other, sampled from /proc every 100 ms) and the ratios.
+// redis-server, other, sampled from /proc every 100 ms), the machine's speed before and after each
+// run (ms of CPU for a fixed loop: lower is faster) and the ratios.
 //   npx tsx bench/gate.ts [--single U ...] [--clients N] [--runs N] [--tcl-tree DIR] [--tcl-clients N] [--tcl-runs N] [--server PATH]
 //   npx tsx bench/gate.ts --scale        harness CPU per test for 1x, 2x and 4x copies of a fixture suite
 import { execa } from 'execa';
@@ -55,8 +56,23 @@ function processSampler() {
   };
 }
 
+/**
+ * This machine's speed now: ms of CPU for a fixed integer loop (lower is faster). Timed before and
+ * after each run, it shows a run that fell into a slow spell of the VM, as the same work's CPU does.
+ */
+function speedProbe(): number {
+  const c0 = process.cpuUsage();
+  let x = 1;
+  for (let i = 0; i < 50_000_000; i++) x = (x * 1103515245 + 12345) | 0;
+  const c = process.cpuUsage(c0);
+  if (x === 0.5) console.log(x); // keeps the loop from being optimised away
+  return (c.user + c.system) / 1000;
+}
+
 interface Measure {
   label: string;
+  /** speedProbe() before and after the run. */
+  speed: [number, number];
   wall: number;
   cpu: number;
   steal: number;
@@ -66,6 +82,7 @@ interface Measure {
 }
 
 async function measure(label: string, cmd: string, args: string[], opts: { cwd: string; env?: Record<string, string> }): Promise<Measure> {
+  const speedBefore = speedProbe();
   const stop = processSampler();
   const t0 = performance.now();
   const m0 = machineTicks();
@@ -79,12 +96,12 @@ async function measure(label: string, cmd: string, args: string[], opts: { cwd: 
   const summary = text.match(/^\d+ passed, \d+ failed.*$/m)?.[0] ?? (text.match(/\[ok\]/g)?.length ?? 0) + ' [ok] lines' + (r.exitCode ? `, exit ${r.exitCode}` : '');
   // A failed run measures something else than the suites: show why, not only its numbers.
   if (r.exitCode) console.log(`${label} exited ${r.exitCode}; its last lines:\n${text.trimEnd().split('\n').slice(-15).join('\n')}`);
-  return { label, wall, cpu, steal, byKind, summary };
+  return { label, wall, cpu, steal, byKind, summary, speed: [speedBefore, speedProbe()] };
 }
 
 function line(m: Measure): string {
   const k = m.byKind;
-  return `${m.label.padEnd(28)} wall ${m.wall.toFixed(1).padStart(7)} s  machine CPU ${m.cpu.toFixed(1).padStart(7)} s  node ${k.node.toFixed(1).padStart(6)}  tclsh ${k.tclsh.toFixed(1).padStart(6)}  redis ${k.redis.toFixed(1).padStart(6)}  other ${k.other.toFixed(1).padStart(5)}  steal ${m.steal.toFixed(1).padStart(5)}  (${m.summary})`;
+  return `${m.label.padEnd(28)} wall ${m.wall.toFixed(1).padStart(7)} s  machine CPU ${m.cpu.toFixed(1).padStart(7)} s  node ${k.node.toFixed(1).padStart(6)}  tclsh ${k.tclsh.toFixed(1).padStart(6)}  redis ${k.redis.toFixed(1).padStart(6)}  other ${k.other.toFixed(1).padStart(5)}  steal ${m.steal.toFixed(1).padStart(5)}  speed ${m.speed.map((v) => v.toFixed(0)).join('/')} ms  (${m.summary})`;
 }
 
 /** The mean of several runs of one command (a single run is returned as it is). */
@@ -93,7 +110,8 @@ function mean(runs: Measure[]): Measure {
   const avg = (f: (m: Measure) => number) => runs.reduce((sum, m) => sum + f(m), 0) / runs.length;
   const byKind = Object.fromEntries(Object.keys(runs[0].byKind).map((k) => [k, avg((m) => m.byKind[k])]));
   const label = runs[0].label.replace(/ run 1$/, ` mean of ${runs.length}`);
-  return { label, wall: avg((m) => m.wall), cpu: avg((m) => m.cpu), steal: avg((m) => m.steal), byKind, summary: runs.map((m) => m.summary).join(' | ') };
+  const speed: [number, number] = [avg((m) => m.speed[0]), avg((m) => m.speed[1])];
+  return { label, wall: avg((m) => m.wall), cpu: avg((m) => m.cpu), steal: avg((m) => m.steal), byKind, summary: runs.map((m) => m.summary).join(' | '), speed };
 }
 
 function argValues(argv: string[], flag: string): string[] {
