@@ -6,7 +6,7 @@
 //   npx tsx bench/gate.ts [--single U ...] [--clients N] [--runs N] [--tcl-tree DIR] [--tcl-clients N] [--tcl-runs N] [--server PATH]
 //   npx tsx bench/gate.ts --scale        harness CPU per test for 1x, 2x and 4x copies of a fixture suite
 import { execa } from 'execa';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../harness/core/processes.ts';
@@ -129,50 +129,37 @@ async function gate(argv: string[]): Promise<void> {
   const selection = units.flatMap((u) => ['--single', u]);
   const tsRun = (r: number) =>
     measure(`runtest-ts${clients ? ` --clients ${clients}` : ''}${runs > 1 ? ` run ${r}` : ''}`, path.join(PROJECT_ROOT, 'runtest'), [...selection, ...(clients ? ['--clients', clients] : []), ...(server ? ['--server', server] : [])], { cwd: PROJECT_ROOT });
-  const tsRuns: Measure[] = [];
-  if (!tclTree) {
-    for (let r = 1; r <= runs; r++) {
-      tsRuns.push(await tsRun(r));
-      console.log(line(tsRuns.at(-1)!));
-    }
-    if (runs > 1) console.log(line(mean(tsRuns)));
-    return;
-  }
-  const copy = path.join(os.tmpdir(), `gate-tcl-${process.pid}`);
-  cpSync(tclTree, copy, { recursive: true, verbatimSymlinks: true });
+  // The Tcl side runs in a private copy of its tree: its start-up cleanup deletes other runs' files.
+  const copy = tclTree ? path.join(os.tmpdir(), `gate-tcl-${process.pid}`) : '';
+  if (tclTree) cpSync(tclTree, copy, { recursive: true, verbatimSymlinks: true });
   try {
-    const tclUnits = units.filter((u) => {
-      try {
-        readFileSync(path.join(copy, 'tests', `${u}.tcl`));
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    const tclUnits = units.filter((u) => tclTree && existsSync(path.join(copy, 'tests', `${u}.tcl`)));
     const tclRun = (r: number) =>
       measure(`Tcl --clients ${tclClients}${tclRuns > 1 ? ` run ${r}` : ''}`, './runtest', [...tclUnits.flatMap((u) => ['--single', u]), '--clients', tclClients], { cwd: copy });
     // Runs alternate (ours, Tcl, ours, ...): this machine's speed drifts by tens of percent over
     // minutes, and alternating spreads a slow spell over both sides instead of one.
+    const tsRuns: Measure[] = [];
     const tclMeasures: Measure[] = [];
-    for (let r = 1; r <= Math.max(runs, tclRuns); r++) {
+    for (let r = 1; r <= Math.max(runs, tclTree ? tclRuns : 0); r++) {
       if (r <= runs) {
         tsRuns.push(await tsRun(r));
         console.log(line(tsRuns.at(-1)!));
       }
-      if (r <= tclRuns) {
+      if (tclTree && r <= tclRuns) {
         tclMeasures.push(await tclRun(r));
         console.log(line(tclMeasures.at(-1)!));
       }
     }
     const ts = mean(tsRuns);
-    const tcl = mean(tclMeasures);
     if (runs > 1) console.log(line(ts));
+    if (!tclTree) return;
+    const tcl = mean(tclMeasures);
     if (tclRuns > 1) console.log(line(tcl));
     const harness = (m: Measure) => m.byKind.node + m.byKind.tclsh;
     console.log(`ratios runtest-ts / Tcl: wall ${(ts.wall / tcl.wall).toFixed(2)}, machine CPU ${(ts.cpu / tcl.cpu).toFixed(2)}`);
     console.log(`harness CPU / server CPU: runtest-ts ${(harness(ts) / ts.byKind.redis).toFixed(2)}, Tcl ${(harness(tcl) / tcl.byKind.redis).toFixed(2)}`);
   } finally {
-    rmSync(copy, { recursive: true, force: true });
+    if (copy) rmSync(copy, { recursive: true, force: true });
   }
 }
 

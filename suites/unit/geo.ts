@@ -54,15 +54,8 @@ function geoRandomPoint(rand: Rand): [number, number] {
 function compareLists(list1: string[], list2: string[]): string[] {
   const in1 = new Set(list1);
   const in2 = new Set(list2);
-  const diff = list1.filter((item) => !in2.has(item));
-  const added = new Set<string>();
-  for (const item of list2) {
-    if (!in1.has(item) && !added.has(item)) {
-      added.add(item);
-      diff.push(item);
-    }
-  }
-  return diff;
+  // list2's side once per element, in first-seen order (a Set iterates that way).
+  return [...list1.filter((item) => !in2.has(item)), ...[...in2].filter((item) => !in1.has(item))];
 }
 
 function pointInCircle(radiusKm: number, lon: number, lat: number, searchLon: number, searchLat: number): boolean {
