@@ -61,6 +61,17 @@ export function scheduleOrder(units: readonly string[]): string[] {
   return units.map((unit, index) => ({ unit, index })).sort((a, b) => rank(a.unit) - rank(b.unit) || a.index - b.index).map((e) => e.unit);
 }
 
+/**
+ * Queues a split unit's blocks ahead of the units not started yet. Its long blocks go behind the
+ * long blocks already queued but ahead of everything else, whichever unit queued that: a long
+ * block queued behind other units' many short blocks starts late and becomes the run's tail.
+ */
+export function queueBlocks<T extends { long?: boolean }>(queue: T[], blocks: readonly T[]): void {
+  const firstShort = queue.findIndex((t) => !t.long);
+  const at = firstShort === -1 ? queue.length : firstShort;
+  queue.splice(at, 0, ...blocks.filter((b) => b.long), ...blocks.filter((b) => !b.long));
+}
+
 /** Suite files that hold code shared by units, not units themselves: these, and anything under a lib/ folder. */
 const SHARED_MODULES: readonly string[] = ['unit/type/list-common'];
 const isSharedModule = (unit: string) => SHARED_MODULES.includes(unit) || unit.split('/').includes('lib');

@@ -11,7 +11,7 @@ import { serverTitle, type ServerIdentity } from '../core/forks.ts';
 import { deriveSeed } from '../core/rng.ts';
 import { flakeTable, formatFlakeTable } from './flakes.ts';
 import { writeHtmlReport } from './html.ts';
-import { scheduleOrder } from '../core/units.ts';
+import { queueBlocks, scheduleOrder } from '../core/units.ts';
 
 const WORKER_FILE = runnableFile(path.join(PROJECT_ROOT, 'harness', 'worker', 'main.ts'));
 
@@ -74,8 +74,9 @@ export interface RunResult {
   exitCode: number;
 }
 
-/** A task as the runner tracks it: which pass of the run it belongs to. */
-type RunTask = Task & { pass: number };
+/** A task as the runner tracks it: which pass of the run it belongs to, and whether its suite declared it long. */
+type RunTask = Task & { pass: number; long?: boolean };
+
 
 /** The unit a task belongs to, told apart from other copies and passes of it (split blocks share it). */
 const taskKey = (t: RunTask) => `${t.unit}\u0000${t.pass}\u0000${t.copy ?? 0}`;
@@ -287,12 +288,9 @@ export async function runUnits(plan: RunPlan): Promise<RunResult> {
       case 'blocks': {
         const parent = slot.task!;
         pendingBlocks.set(taskKey(parent), { left: event.count, count: event.count, startedAt: slot.startedAt });
-        const extra: RunTask[] = [];
-        // Block 0 runs here already; of the others, those declared long go first.
-        const others = Array.from({ length: event.count - 1 }, (_, i) => i + 1);
-        const isLong = (b: number) => event.long.includes(b);
-        for (const b of [...others.filter(isLong), ...others.filter((b) => !isLong(b))]) extra.push({ ...parent, block: b });
-        queue.unshift(...extra);
+        // Block 0 runs here already; the others are queued ahead of the units not started yet.
+        const others = Array.from({ length: event.count - 1 }, (_, i) => i + 1).map((b) => ({ ...parent, block: b, long: event.long.includes(b) }));
+        queueBlocks(queue, others);
         for (const idle of workers) if (idle.task === null) assign(idle);
         return;
       }

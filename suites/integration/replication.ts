@@ -268,7 +268,8 @@ export default suite({ independentBlocks: true }, async () => {
 
   for (const mdl of ['no', 'yes']) {
     for (const sdl of ['disabled', 'swapdb']) {
-      await startServer({ tags: ['repl', 'external:skip'] }, async (master) => {
+      // long: four servers and five load generators for 10-20 s; started late, they end the run.
+      await startServer({ tags: ['repl', 'external:skip'], long: true }, async (master) => {
         await config(master, 'repl-diskless-sync', mdl, 'repl-diskless-sync-delay', 5, 'repl-diskless-sync-max-replicas', 3);
         await startServer({}, async (s0) => {
           await startServer({}, async (s1) => {
