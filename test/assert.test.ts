@@ -44,7 +44,10 @@ t.test('RESP3 doubles compare as Tcl compares them, text kept in raw', async (t)
 
 t.test("tclDouble formats as tclsh does under the suites' tcl_precision 17", async (t) => {
   const values = ['3', '0', '1.5', '0.1', '1e15', '1e16', '1e17', '123456789012345678', '1e-4', '1e-5', '-2.5e-7', '1.7976931348623157e308',
-    '3.1415926535897931', '1e21', '12345.678', '100', '5e-324', '0.30000000000000004', '4503599627370496', '-42', 'inf', '-inf'];
+    '3.1415926535897931', '1e21', '12345.678', '100', '5e-324', '0.30000000000000004', '4503599627370496', '-42', 'inf', '-inf',
+    '9.99999999999999e-5', '0.00010000000000000002', '99999999999999984', '10000000000000002', '-0.5', '0.25', '1234567.5',
+    // draws like the suites' rand(): every digit count, trailing zeros and not
+    ...Array.from({ length: 300 }, (_, i) => String(((i * 2654435761) % 4294967296) / 4294967296 / (i % 7 === 0 ? 1000 : 1)))];
   const script = 'set ::tcl_precision 17\n' + values.map((v) => `puts [expr {double(${v}) * 1.0}]`).join('\n');
   const tcl = spawnSync('tclsh', [], { input: script, encoding: 'utf8' });
   if (tcl.error) t.fail(`tclsh is needed for this test (scripts/setup.sh installs tcl): ${tcl.error.message}`);

@@ -162,6 +162,35 @@ t.test('drained() hands the writes queued so far to the socket before it waits',
   t.equal(await client.call('ping'), 'PONG');
 });
 
+t.test('discardReplies drops a pipeline\'s replies in order and rejects with the first error once all came', async (t) => {
+  const fake = await fakeServer(t, basicHandler);
+  const client = await connect(t, fake.port);
+  for (let i = 0; i < 5000; i++) client.send('echo', `e${i}`);
+  client.send('echo', 'after');
+  await client.discardReplies(5000);
+  t.equal(await client.read(), 'after', 'the reply after the dropped ones is the next read');
+
+  // Errors in the middle: the waiter still consumes every reply it was given before it rejects.
+  client.send('echo', 'x');
+  client.send('nosuch');
+  client.send('nosuch2');
+  client.send('echo', 'y');
+  client.send('echo', 'next');
+  await t.rejects(client.discardReplies(4), /unknown command 'nosuch'/);
+  t.equal(await client.read(), 'next');
+
+  // Replies that arrive late, one by one, complete it.
+  const pending = client.discardReplies(3);
+  for (const w of ['a', 'b', 'c']) {
+    await sleep(5);
+    client.send('echo', w);
+  }
+  await pending;
+  await client.discardReplies(0);
+  await t.rejects(client.discardReplies(-1), RangeError);
+  t.equal(await client.call('ping'), 'PONG');
+});
+
 t.test('error replies reject with the exact message', async (t) => {
   const fake = await fakeServer(t, (command, conn) => {
     if (command[0] === 'exec') conn.reply('*3\r\n+OK\r\n-WRONGTYPE Operation against a key holding the wrong kind of value\r\n-ERR second\r\n');

@@ -48,6 +48,8 @@ type Waiter = {
   | { kind: 'reply'; command: Arg[] | null; abandoned: boolean }
   | { kind: 'line' }
   | { kind: 'bytes'; count: number }
+  // replies read and dropped: `left` still to come, the first error reply among them.
+  | { kind: 'discard'; left: number; error: ReplyError | null }
 );
 
 /**
@@ -239,6 +241,17 @@ export class Client {
   read(): Promise<Reply> {
     if (this.raw) return this.enqueue({ kind: 'line' } as Waiter);
     return this.enqueue(replyWaiter(null));
+  }
+
+  /**
+   * Reads `count` replies and drops them (a deferring client's `$rd read` in a loop, without a
+   * promise per reply); rejects with the first error reply among them once all have come.
+   */
+  discardReplies(count: number): Promise<void> {
+    if (!Number.isSafeInteger(count) || count < 0) return Promise.reject(new RangeError(`bad reply count ${count}`));
+    if (this.raw) return Promise.reject(new Error('discardReplies() in raw mode: read the lines with readLine()'));
+    if (count === 0) return Promise.resolve();
+    return this.enqueue({ kind: 'discard', left: count, error: null } as Waiter);
   }
 
   /** Tcl `readraw`: while on, read() and call() return protocol lines without CRLF. */
@@ -542,7 +555,7 @@ export class Client {
       const what =
         waiter.kind === 'reply' && waiter.command !== null
           ? `the reply to '${describe(waiter.command)}'`
-          : `the next ${waiter.kind === 'bytes' ? `${waiter.count} bytes` : waiter.kind === 'line' ? 'line' : 'reply'}${this.lastSent ? ` (last command sent: '${describe(this.lastSent)}')` : ''}`;
+          : `the next ${waiter.kind === 'bytes' ? `${waiter.count} bytes` : waiter.kind === 'line' ? 'line' : waiter.kind === 'discard' ? `${waiter.left} replies` : 'reply'}${this.lastSent ? ` (last command sent: '${describe(this.lastSent)}')` : ''}`;
       if (waiter.kind === 'reply' && waiter.command !== null) {
         // The reply still belongs to this call: skip it when it comes so later calls stay paired.
         waiter.abandoned = true;
@@ -573,6 +586,10 @@ export class Client {
       if (!taken) break;
       this.waiters.shift();
       if (waiter.timer) clearTimeout(waiter.timer);
+      if (waiter.kind === 'discard' && waiter.error) {
+        waiter.reject(waiter.error);
+        continue;
+      }
       if (waiter.kind !== 'reply') {
         waiter.resolve(taken.value);
         continue;
@@ -606,6 +623,17 @@ export class Client {
       case 'bytes': {
         const bytes = this.parser.nextBytes(waiter.count);
         return bytes === undefined ? undefined : { value: bytes };
+      }
+      case 'discard': {
+        while (waiter.left > 0) {
+          const reply = this.parser.next();
+          if (!reply) return undefined;
+          waiter.left--;
+          if (waiter.error) continue;
+          const value = reply.value as Reply;
+          waiter.error = value instanceof ReplyError ? value : findNestedError(value) ?? null;
+        }
+        return { value: undefined };
       }
     }
   }

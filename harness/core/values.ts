@@ -44,6 +44,16 @@ export class Verbatim {
  * with ".0" added when the result looks like an integer (3 -> 3.0, 0.1 -> 0.10000000000000001).
  */
 export function tclDouble(v: number): string {
+  const magnitude = Math.abs(v);
+  // %g's fixed range, where toPrecision(17) has the same digits: only the trailing zeros go.
+  if (magnitude >= 1e-4 && magnitude < 1e17) {
+    const digits = v.toPrecision(17);
+    if (!digits.includes('.')) return `${digits}.0`;
+    let end = digits.length;
+    while (digits.charCodeAt(end - 1) === 48 /* 0 */) end--;
+    // One zero stays after the point: 3.000 -> 3.0.
+    return digits.charCodeAt(end - 1) === 46 /* . */ ? digits.slice(0, end + 1) : digits.slice(0, end);
+  }
   if (Number.isNaN(v)) return 'NaN';
   if (!Number.isFinite(v)) return v > 0 ? 'Inf' : '-Inf';
   if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';

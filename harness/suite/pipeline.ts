@@ -4,8 +4,6 @@ import type { Arg } from '../client/resp.ts';
 
 /** Commands sent before waiting for the socket to drain: the memory a long pipeline holds at once. */
 const SEND_BATCH = 1000;
-/** Replies read side by side: bounds the pending reads (and their promises) of a long pipeline. */
-const READ_BATCH = 10000;
 
 /** Sends every command without reading replies, SEND_BATCH at a time with socket backpressure. */
 export async function sendPipelined(rd: Client, commands: Iterable<Arg[]>): Promise<void> {
@@ -17,8 +15,6 @@ export async function sendPipelined(rd: Client, commands: Iterable<Arg[]>): Prom
 }
 
 /** Reads and discards `count` replies (an error reply throws, as Tcl's read does). */
-export async function readReplies(rd: Client, count: number): Promise<void> {
-  for (let done = 0; done < count; done += READ_BATCH) {
-    await Promise.all(Array.from({ length: Math.min(READ_BATCH, count - done) }, () => rd.read()));
-  }
+export function readReplies(rd: Client, count: number): Promise<void> {
+  return rd.discardReplies(count);
 }

@@ -24,14 +24,18 @@ import {
 
 type Entry = [string, string[]];
 
-/** Stream IDs compared as numbers, like strcmp's sign (64-bit parts: BigInt). */
+/** A stream ID's part as a number: exact up to 15 digits, BigInt beyond (64-bit parts). */
+const idPart = (digits: string): number | bigint => (digits.length <= 15 ? Number(digits) : BigInt(digits));
+
+/** -1, 0 or 1; < and > compare a number with a bigint by value. */
+const sign = (x: number | bigint, y: number | bigint) => (x > y ? 1 : x < y ? -1 : 0);
+
+/** Stream IDs compared as numbers, like strcmp's sign. */
 function streamCompareID(a: string, b: string): number {
   if (a === b) return 0;
-  const [aMs, aSeq] = a.split('-').map((p) => BigInt(p));
-  const [bMs, bSeq] = b.split('-').map((p) => BigInt(p));
-  if (aMs !== bMs) return aMs > bMs ? 1 : -1;
-  if (aSeq !== bSeq) return aSeq > bSeq ? 1 : -1;
-  return 0;
+  const aDash = a.indexOf('-');
+  const bDash = b.indexOf('-');
+  return sign(idPart(a.slice(0, aDash)), idPart(b.slice(0, bDash))) || sign(idPart(a.slice(aDash + 1)), idPart(b.slice(bDash + 1)));
 }
 
 /** The ID right after this one (seq overflow is not a concern here). */
