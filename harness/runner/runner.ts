@@ -77,7 +77,6 @@ export interface RunResult {
 /** A task as the runner tracks it: which pass of the run it belongs to, and whether its suite declared it long. */
 type RunTask = Task & { pass: number; long?: boolean };
 
-
 /** The unit a task belongs to, told apart from other copies and passes of it (split blocks share it). */
 const taskKey = (t: RunTask) => `${t.unit}\u0000${t.pass}\u0000${t.copy ?? 0}`;
 
